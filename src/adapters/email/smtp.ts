@@ -1,0 +1,34 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db } from '../../platform/db.ts';
+import type { EmailAdapter, EmailMessage } from './email.ts';
+
+/** Real delivery through an SMTP server; each accepted message is also logged in the outbox. */
+export class SmtpEmailAdapter implements EmailAdapter {
+  readonly kind = 'smtp' as const;
+  private transport: Transporter;
+
+  constructor(
+    private db: Db,
+    smtpUrl: string,
+    private from: string,
+  ) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+
+  async send(m: EmailMessage) {
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      headers: m.headers,
+    });
+    await this.db.query(
+      `insert into outbox_messages (tenant_id, channel, recipient, subject, body_text, body_html, headers, status)
+       values ($1, 'email', $2, $3, $4, $5, $6, 'sent')`,
+      [m.tenantId, m.to, m.subject, m.text, m.html ?? null, JSON.stringify({ ...(m.headers ?? {}), 'Message-ID': info.messageId })],
+    );
+    return { messageId: info.messageId };
+  }
+}

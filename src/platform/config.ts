@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment and is validated once at boot.
+ * A wrong value stops the process with one line naming the variable (see loadConfig).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Public base URL used in e-mailed links; {host} is replaced by the tenant's host. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** postgres://… selects a real PostgreSQL; without it Aukio embeds PGlite under DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** web = HTTP only, worker = jobs only, both = default. */
+    ROLE: z.enum(['web', 'worker', 'both']).default('both'),
+    /** Secret for signing tokens. Required in production. */
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 8),
+    /** Cookies get the Secure flag. Defaults to true in production. */
+    COOKIE_SECURE: bool.optional(),
+    /** Tenant slug that plain localhost (and any host in DEFAULT_TENANT_HOSTS) resolves to. */
+    DEFAULT_TENANT: z.string().min(1).default('esimerkkila'),
+    /** Seed the two demo tenants on first start. Defaults to true unless production. */
+    SEED_DEMO: bool.optional(),
+    /** Built-in development identity provider for residents. Defaults to true unless production. */
+    DEV_IDP: bool.optional(),
+    /** capture = store e-mails in the outbox table (embedded default); smtp = send via SMTP_URL. */
+    EMAIL_ADAPTER: z.enum(['capture', 'smtp']).default('capture'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    EMAIL_FROM: z.string().min(3).default('Aukio <no-reply@aukio.localhost>'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Largest accepted request body in bytes. */
+    BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Failed staff sign-ins per account (and per IP ×4) within LOGIN_WINDOW_MINUTES before 429. */
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when EMAIL_ADAPTER=smtp' });
+    }
+    if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Config = Omit<z.output<typeof schema>, 'COOKIE_SECURE' | 'SEED_DEMO' | 'DEV_IDP' | 'SESSION_SECRET'> & {
+  COOKIE_SECURE: boolean;
+  SEED_DEMO: boolean;
+  DEV_IDP: boolean;
+  SESSION_SECRET: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError whose message is one clear line. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "not set", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'config');
+    const value = cleaned[name];
+    throw new ConfigError(
+      `Invalid configuration: ${name}${value !== undefined && !/SECRET|PASSWORD|URL/.test(name) ? `=${JSON.stringify(value)}` : ''} ${issue.message}`,
+    );
+  }
+  const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
+  return {
+    ...c,
+    COOKIE_SECURE: c.COOKIE_SECURE ?? production,
+    SEED_DEMO: c.SEED_DEMO ?? !production,
+    DEV_IDP: c.DEV_IDP ?? !production,
+    // Outside production a fixed development secret keeps sessions valid across restarts.
+    SESSION_SECRET: c.SESSION_SECRET ?? 'aukio-development-secret-not-for-production-use',
+  };
+}

@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/**
+ * One database interface over two engines that speak the same PostgreSQL dialect:
+ * PGlite (embedded, file-backed) and a real PostgreSQL server (DATABASE_URL).
+ * Everything above this file writes plain PostgreSQL with $1 parameters.
+ */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+export type Tx = Queryable;
+
+export interface Db extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** LISTEN on a channel; returns an unlisten function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Executor for pg-boss, optionally bound to an open transaction. */
+  bossExecutor(tx?: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+  close(): Promise<void>;
+}
+
+// pg returns int8 and numeric as strings by default; we keep that (no precision loss)
+// and cast to int in SQL where a number is wanted, which behaves the same on PGlite.
+
+class PostgresDb implements Db {
+  readonly engine = 'postgres' as const;
+  private pool: pg.Pool;
+  private listener?: pg.Client;
+  private listeners = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(private url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client that errors (server restart) must not crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    const r = await this.pool.query(sql, params as unknown[]);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Tx = {
+        query: async <R>(sql: string, params?: unknown[]) => {
+          const r = await client.query(sql, params as unknown[]);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+        },
+      };
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void) {
+    if (!this.listener) {
+      // One dedicated connection per process carries every LISTEN.
+      this.listener = new pg.Client({ connectionString: this.url });
+      this.listener.on('error', () => {});
+      await this.listener.connect();
+      this.listener.on('notification', (n) => {
+        for (const cb of this.listeners.get(n.channel) ?? []) cb(n.payload ?? '');
+      });
+    }
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      await this.listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    }
+    set.add(onPayload);
+    return async () => {
+      set!.delete(onPayload);
+    };
+  }
+
+  bossExecutor(tx?: Tx) {
+    const target: Queryable = tx ?? this;
+    return { executeSql: (text: string, values?: unknown[]) => target.query(text, values ?? []) };
+  }
+
+  async close() {
+    await this.listener?.end().catch(() => {});
+    await this.pool.end();
+  }
+}
+
+class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+  constructor(private pg: PGlite) {}
+
+  async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    const r = await this.pg.query<T>(sql, params as unknown[]);
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.pg.transaction(async (t) => {
+      const tx: Tx = {
+        query: async <R>(sql: string, params?: unknown[]) => {
+          const r = await t.query<R>(sql, params as unknown[]);
+          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+        },
+      };
+      return fn(tx);
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void) {
+    const unlisten = await this.pg.listen(channel, onPayload);
+    return async () => unlisten();
+  }
+
+  bossExecutor(tx?: Tx) {
+    return {
+      executeSql: async (text: string, values?: unknown[]) => {
+        if (tx) return tx.query(text, values ?? []);
+        // pg-boss sends multi-statement scripts without parameters (its own migrations);
+        // PGlite's extended protocol takes one statement, so those go through exec.
+        if (!values || values.length === 0) {
+          const results = await this.pg.exec(text);
+          return results[results.length - 1] ?? { rows: [] };
+        }
+        return this.query(text, values);
+      },
+    };
+  }
+
+  async close() {
+    await this.pg.close();
+  }
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  /** Directory for the embedded database; 'memory' keeps it in memory (tests). */
+  dataDir: string;
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl) {
+    const db = new PostgresDb(opts.databaseUrl);
+    await db.query('select 1');
+    return db;
+  }
+  if (opts.dataDir === 'memory') return new PgliteDb(await PGlite.create());
+  mkdirSync(opts.dataDir, { recursive: true });
+  return new PgliteDb(await PGlite.create(`${opts.dataDir.replace(/\/$/, '')}/pglite`));
+}
+
+/** True when the error is PostgreSQL's unique_violation. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string; message?: string };
+  if (err?.code !== '23505') return false;
+  return !constraint || err.constraint === constraint || (err.message ?? '').includes(constraint);
+}

@@ -1,0 +1,66 @@
+import type { Db, Queryable } from './db.ts';
+
+/**
+ * Realtime events across instances. An event is published with pg_notify inside the
+ * caller's transaction (delivered only if it commits); every instance LISTENs on one
+ * channel and hands events to its local subscribers (SSE connections). Payloads are
+ * small (ids and kinds), well under PostgreSQL's 8,000-byte NOTIFY limit.
+ */
+export interface RealtimeEvent {
+  /** tenant:<tenantId> or user:<tenantId>:<staffOrResidentId> */
+  channel: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const PG_CHANNEL = 'aukio_events';
+
+export const tenantChannel = (tenantId: string) => `tenant:${tenantId}`;
+export const userChannel = (tenantId: string, userId: string) => `user:${tenantId}:${userId}`;
+
+export class EventBus {
+  private subscribers = new Map<string, Set<(e: RealtimeEvent) => void>>();
+  private unlisten?: () => Promise<void>;
+
+  constructor(private db: Db) {}
+
+  async start() {
+    if (this.unlisten) return;
+    this.unlisten = await this.db.listen(PG_CHANNEL, (payload) => {
+      let event: RealtimeEvent;
+      try {
+        event = JSON.parse(payload);
+      } catch {
+        return;
+      }
+      for (const cb of this.subscribers.get(event.channel) ?? []) cb(event);
+    });
+  }
+
+  async publish(q: Queryable, event: RealtimeEvent) {
+    const payload = JSON.stringify(event);
+    if (Buffer.byteLength(payload) > 7900) throw new Error('Realtime event payload too large');
+    await q.query('select pg_notify($1, $2)', [PG_CHANNEL, payload]);
+  }
+
+  subscribe(channels: string[], cb: (e: RealtimeEvent) => void): () => void {
+    for (const c of channels) {
+      let set = this.subscribers.get(c);
+      if (!set) this.subscribers.set(c, (set = new Set()));
+      set.add(cb);
+    }
+    return () => {
+      for (const c of channels) {
+        const set = this.subscribers.get(c);
+        set?.delete(cb);
+        if (set && set.size === 0) this.subscribers.delete(c);
+      }
+    };
+  }
+
+  async stop() {
+    await this.unlisten?.();
+    this.unlisten = undefined;
+    this.subscribers.clear();
+  }
+}

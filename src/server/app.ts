@@ -1,0 +1,341 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from 'react-router';
+import { ANONYMOUS } from '../modules/identity/actor.ts';
+import { ApiTokenService } from '../modules/identity/api-tokens.ts';
+import { safeEqual, randomToken } from '../platform/crypto.ts';
+import { AppError, errorBody, errorMessage, type ErrorCode } from '../platform/errors.ts';
+import { isLang, LANGUAGES, negotiateLanguage, type Lang } from '../platform/i18n.ts';
+import type { RequestContext } from './context.ts';
+import { createMetrics } from './metrics.ts';
+import type { Services } from './services.ts';
+
+export const SESSION_COOKIE = 'aukio_session';
+export const CSRF_COOKIE = 'aukio_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Paths that need no tenant: probes, metrics and built static assets. */
+function isInfraPath(url: string) {
+  return (
+    url === '/healthz' || url === '/readyz' || url === '/metrics' || url.startsWith('/assets/') || url === '/favicon.ico' || url === '/favicon.svg'
+  );
+}
+const isApiPath = (url: string) => url.startsWith('/api/') || url === '/api';
+
+/** API route plugins register themselves here; each module owns its routes. */
+export type ApiRoutes = (app: FastifyInstance, services: Services) => void | Promise<void>;
+
+export interface AppOptions {
+  /** The built React Router server (build/server/index.js); pages are off without it. */
+  webBuild?: ServerBuild;
+  clientDir?: string;
+  apiRoutes?: ApiRoutes[];
+}
+
+export interface AukioApp {
+  app: FastifyInstance;
+  /** Marks the instance not ready, so a load balancer stops sending before close(). */
+  drain(): void;
+}
+
+export async function buildApp(services: Services, opts: AppOptions = {}): Promise<AukioApp> {
+  const { config, log } = services;
+  const apiTokens = new ApiTokenService(services.db);
+  let draining = false;
+
+  // Typed as the base instance: the pino logger's richer type buys nothing here.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log.child({ component: 'http' }),
+    // Request logs carry method, route and status; never bodies, cookies or addresses.
+    disableRequestLogging: true,
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+  }) as unknown as FastifyInstance;
+
+  await app.register(fastifyCookie);
+  const metrics = createMetrics();
+
+  const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.COOKIE_SECURE };
+
+  app.decorateRequest('aukio', null as unknown as RequestContext);
+
+  app.addHook('onRequest', async (req, reply) => {
+    (req as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+    if (isInfraPath(req.url)) return;
+    const tenant = await services.tenancy.resolveByHost(req.headers.host);
+    const lang = requestLang(req, tenant?.languages ?? [...LANGUAGES], tenant?.defaultLanguage ?? 'fi');
+    if (!tenant) {
+      // Never fall back to another tenant's site for an unknown host.
+      if (isApiPath(req.url)) return sendError(reply, new AppError('unknown_tenant', 404), lang);
+      return reply.code(404).type('text/html; charset=utf-8').send(unknownTenantPage());
+    }
+
+    let csrfToken = req.cookies[CSRF_COOKIE];
+    if (!csrfToken || csrfToken.length < 20 || csrfToken.length > 100) {
+      csrfToken = randomToken(24);
+      reply.setCookie(CSRF_COOKIE, csrfToken, cookieBase);
+    }
+    const proto = req.protocol;
+    const ctx: RequestContext = {
+      services,
+      tenant,
+      actor: ANONYMOUS,
+      sessionStatus: 'none',
+      pendingSecondFactor: false,
+      lang,
+      nonce: randomBytes(16).toString('base64'),
+      csrfToken,
+      ip: req.ip,
+      origin: `${proto}://${req.headers.host}`,
+      cookies: {
+        session: (token) =>
+          app.serializeCookie(SESSION_COOKIE, token, { ...cookieBase, maxAge: config.SESSION_TTL_MINUTES * 60 }),
+        clearSession: () => app.serializeCookie(SESSION_COOKIE, '', { ...cookieBase, maxAge: 0 }),
+      },
+    };
+    req.aukio = ctx;
+
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      const token = await apiTokens.authenticate(tenant.id, auth.slice(7).trim());
+      if (!token) return sendError(reply, new AppError('unauthenticated', 401), lang);
+      ctx.actor = { kind: 'api_token', token };
+      return;
+    }
+    const sessionToken = req.cookies[SESSION_COOKIE];
+    if (sessionToken) {
+      const s = await services.sessions.lookup(tenant.id, sessionToken);
+      if (s.status === 'valid') {
+        ctx.sessionStatus = 'valid';
+        ctx.pendingSecondFactor = s.pendingSecondFactor;
+        // A half-signed-in staff session acts as anonymous everywhere except the TOTP step.
+        if (!s.pendingSecondFactor) ctx.actor = s.actor;
+      } else {
+        ctx.sessionStatus = s.status === 'expired' ? 'expired' : 'none';
+        reply.header('set-cookie', ctx.cookies.clearSession());
+        if (isApiPath(req.url) && s.status === 'expired') {
+          return sendError(reply, new AppError('session_expired', 401), lang);
+        }
+      }
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE);
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const seconds = started ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
+    metrics.observeRequest(req.method, route.startsWith('/*') ? 'page' : route, reply.statusCode, seconds);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const lang = req.aukio?.lang ?? 'fi';
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) log.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, route: req.routeOptions?.url }, 'request failed');
+    if (!isApiPath(req.url) && req.aukio && !reply.sent) {
+      return reply.code(appErr.status).type('text/html; charset=utf-8').send(simpleErrorPage(appErr.code, lang));
+    }
+    return sendError(reply, appErr, lang);
+  });
+
+  app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', 404), req.aukio?.lang ?? 'fi'));
+
+  // CSRF: every state-changing request that rides on cookies must echo the token,
+  // as a header (API, fetch) or as the _csrf form field (pages). Bearer-token calls
+  // carry no cookies and are exempt.
+  app.addHook('preHandler', async (req) => {
+    if (SAFE_METHODS.has(req.method) || !req.aukio || req.aukio.actor.kind === 'api_token') return;
+    if (isInfraPath(req.url)) return;
+    const expected = req.aukio.csrfToken;
+    let given = req.headers['x-csrf-token'];
+    if (typeof given !== 'string' && !isApiPath(req.url)) given = await formCsrfField(req);
+    if (typeof given !== 'string' || !safeEqual(given, expected)) throw new AppError('csrf_failed', 403);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    if (draining) return reply.code(503).send({ status: 'draining' });
+    try {
+      await services.db.query('select 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database_unavailable' });
+    }
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(metrics.contentType);
+    return metrics.render();
+  });
+
+  for (const routes of opts.apiRoutes ?? []) {
+    await app.register(async (api) => routes(api, services));
+  }
+  app.all('/api/*', async (req) => {
+    throw new AppError('not_found', 404);
+  });
+
+  if (opts.clientDir && existsSync(opts.clientDir)) {
+    // wildcard: false registers one route per built file, so pages keep the catch-all.
+    await app.register(fastifyStatic, {
+      root: opts.clientDir,
+      prefix: '/',
+      wildcard: false,
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // Hashed assets never change; other public files may.
+        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+      },
+    });
+  }
+
+  if (opts.webBuild) {
+    const handle = createRequestHandler(opts.webBuild, config.NODE_ENV === 'production' ? 'production' : 'development');
+    await app.register(async (web) => {
+      // Pages get the raw body; React Router parses forms itself (urlencoded and multipart).
+      web.removeAllContentTypeParsers();
+      web.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      web.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        url: '/*',
+        handler: async (req, reply) => {
+          const response = await handle(toWebRequest(req), req.aukio as unknown as AppLoadContext);
+          return sendWebResponse(reply, response);
+        },
+      });
+    });
+  }
+
+  return {
+    app,
+    drain: () => {
+      draining = true;
+    },
+  };
+}
+
+function requestLang(req: FastifyRequest, allowed: readonly Lang[], fallback: Lang): Lang {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLang(q) && allowed.includes(q)) return q;
+  const seg = req.url.split('/')[1];
+  if (isLang(seg) && allowed.includes(seg)) return seg;
+  return negotiateLanguage(req.headers['accept-language'], allowed, fallback);
+}
+
+async function formCsrfField(req: FastifyRequest): Promise<string | undefined> {
+  const body = req.body;
+  if (!Buffer.isBuffer(body)) return undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(body.toString('utf8')).get('_csrf') ?? undefined;
+  }
+  if (type.startsWith('multipart/form-data')) {
+    try {
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
+      const v = form.get('_csrf');
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function toWebRequest(req: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+    else headers.set(k, String(v));
+  }
+  const url = `${req.aukio.origin}${req.url}`;
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body);
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? new Uint8Array(req.body as Buffer) : undefined,
+  });
+}
+
+async function sendWebResponse(reply: FastifyReply, response: Response) {
+  reply.code(response.status);
+  for (const [k, v] of response.headers) {
+    if (k === 'set-cookie') continue;
+    reply.header(k, v);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) {
+    const existing = reply.getHeader('set-cookie');
+    const prior = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+    reply.header('set-cookie', [...prior, ...cookies]);
+  }
+  if (!response.body) return reply.send();
+  return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { statusCode?: number; code?: string; name?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return new AppError('payload_too_large', 413);
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) return new AppError('unsupported_media_type', 415);
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.name === 'SyntaxError') {
+    return new AppError('malformed_json', 400);
+  }
+  if (e.code === 'FST_ERR_VALIDATION') return new AppError('validation_failed', 400);
+  if (e.statusCode === 404) return new AppError('not_found', 404);
+  if (e.statusCode === 405) return new AppError('method_not_allowed', 405);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('bad_request', 400);
+  return new AppError('internal', 500);
+}
+
+export function sendError(reply: FastifyReply, err: AppError, lang: Lang) {
+  if (err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err, lang));
+}
+
+function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean) {
+  const n = nonce ? ` 'nonce-${nonce}'` : '';
+  reply.header(
+    'content-security-policy',
+    [
+      `default-src 'self'`,
+      `script-src 'self'${n}`,
+      `style-src 'self'${n}`,
+      `img-src 'self' data: https:`,
+      `connect-src 'self'`,
+      `font-src 'self'`,
+      `object-src 'none'`,
+      `base-uri 'none'`,
+      `frame-ancestors 'none'`,
+      `form-action 'self'`,
+    ].join('; '),
+  );
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
+  if (secure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
+/** The one page we can render without a tenant: trilingual, no tenant data. */
+function unknownTenantPage() {
+  const t = (code: ErrorCode) => LANGUAGES.map((l) => `<p lang="${l}">${errorMessage(code, l)}</p>`).join('');
+  return `<!doctype html><html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>404 – Aukio</title></head><body><main><h1>404</h1>${t('unknown_tenant')}</main></body></html>`;
+}
+
+function simpleErrorPage(code: ErrorCode, lang: Lang) {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${errorMessage(code, lang)}</title></head><body><main><h1>${errorMessage(code, lang)}</h1><p><a href="/${lang}">Aukio</a></p></main></body></html>`;
+}

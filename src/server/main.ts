@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ServerBuild } from 'react-router';
+import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { createLogger } from '../platform/log.ts';
+import { buildApp } from './app.ts';
+import { apiRoutes } from './routes.ts';
+import { seedDemo, DEMO_ACCOUNTS } from './seed.ts';
+import { createServices, type Services } from './services.ts';
+
+/**
+ * Composition root. One process kind: ROLE=web serves HTTP, ROLE=worker runs jobs,
+ * ROLE=both (default) does both. All state is in the database, so any number of
+ * instances can run side by side.
+ */
+export async function startAukio(config: Config, opts: { buildDir?: string; quiet?: boolean } = {}) {
+  const log = createLogger(config.LOG_LEVEL);
+  const services = await createServices(config, log);
+  registerJobs(services);
+  await services.jobs.start();
+  if (config.SEED_DEMO) await seedDemo(services);
+  await services.events.start();
+
+  const buildDir = resolve(opts.buildDir ?? 'build');
+  const serverEntry = join(buildDir, 'server/index.js');
+  let webBuild: ServerBuild | undefined;
+  if (config.ROLE !== 'worker') {
+    if (!existsSync(serverEntry)) throw new ConfigError(`The web app is not built: run "npm run build" (missing ${serverEntry})`);
+    webBuild = (await import(pathToFileURL(serverEntry).href)) as ServerBuild;
+  }
+  const { app, drain } = await buildApp(services, { webBuild, clientDir: join(buildDir, 'client'), apiRoutes });
+  if (config.ROLE !== 'web') await services.jobs.work();
+  const address = config.ROLE === 'worker' ? null : await app.listen({ port: config.PORT, host: config.HOST });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      drain();
+      await app.close(); // stops accepting, waits for in-flight requests
+      await services.jobs.stop(config.SHUTDOWN_GRACE_SECONDS); // lets running jobs finish
+      await services.events.stop();
+      await services.db.close();
+    })());
+  return { app, services, address, port: address ? (app.server.address() as { port: number }).port : 0, stop };
+}
+
+export function registerJobs(services: Services) {
+  services.jobs.define({
+    name: 'sessions.purge',
+    priority: 'bulk',
+    handler: async () => {
+      await services.sessions.purgeExpired();
+    },
+  });
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
+  try {
+    const running = await startAukio(config);
+    const base = `http://localhost:${running.port}`;
+    if (config.SEED_DEMO) {
+      console.log(
+        [
+          '',
+          `Aukio is running (${running.services.db.engine}${config.DATABASE_URL ? '' : `, data in ${config.DATA_DIR}`}).`,
+          `  Esimerkkilä:  ${base.replace('localhost', 'esimerkkila.localhost')}/fi   (also ${base}/fi)`,
+          `  Järvikylä:    ${base.replace('localhost', 'jarvikyla.localhost')}/fi`,
+          `  Staff console: ${base}/fi/staff`,
+          '  Demo staff accounts (password for all: ' + DEMO_ACCOUNTS.password + '):',
+          ...DEMO_ACCOUNTS.staff.map((a) => `    ${a.email.padEnd(32)} ${a.roles}`),
+          '  Demo residents: sign in through the development identity provider (test persons listed there).',
+          '',
+        ].join('\n'),
+      );
+    } else {
+      console.log(`Aukio is running on ${base}`);
+    }
+    let signals = 0;
+    const onSignal = async (sig: string) => {
+      if (signals++ > 0) process.exit(1);
+      running.services.log.info({ sig }, 'shutting down');
+      const timer = setTimeout(() => process.exit(1), (config.SHUTDOWN_GRACE_SECONDS + 5) * 1000);
+      timer.unref();
+      await running.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void onSignal('SIGTERM'));
+    process.on('SIGINT', () => void onSignal('SIGINT'));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    const err = e as { code?: string; message?: string };
+    if (err.code === 'EADDRINUSE') {
+      console.error(`Port ${config.PORT} is already in use: set PORT to another value`);
+      process.exit(1);
+    }
+    console.error(`Aukio failed to start: ${err.message ?? String(e)}`);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

@@ -1,0 +1,5 @@
+import type { ApiRoutes } from './app.ts';
+import { tenancyApi } from '../modules/tenancy/api.ts';
+
+/** Every module's API routes, mounted under /api/v1 by buildApp. */
+export const apiRoutes: ApiRoutes[] = [tenancyApi];

@@ -1,0 +1,129 @@
+import type { Localized } from '../platform/i18n.ts';
+import { hashPassword } from '../modules/identity/passwords.ts';
+import type { Services } from './services.ts';
+
+/** Demo data for the embedded default: two tenants, their org units and staff. */
+export const DEMO_ACCOUNTS = {
+  password: 'Aukio-demo-2026!',
+  staff: [
+    { tenant: 'esimerkkila', email: 'admin@esimerkkila.fi', name: 'Aino Admin', roles: 'tenant admin' },
+    { tenant: 'esimerkkila', email: 'viestinta@esimerkkila.fi', name: 'Veera Viestintä', roles: 'communications' },
+    { tenant: 'esimerkkila', email: 'asiakaspalvelu@esimerkkila.fi', name: 'Antti Asiakaspalvelu', roles: 'customer service' },
+    { tenant: 'esimerkkila', email: 'paivakoti@esimerkkila.fi', name: 'Pirjo Päiväkoti', roles: 'unit staff (Päiväkoti Satakieli)' },
+    { tenant: 'esimerkkila', email: 'moderaattori@esimerkkila.fi', name: 'Mikko Moderaattori', roles: 'moderator' },
+    { tenant: 'jarvikyla', email: 'admin@jarvikyla.fi', name: 'Jaana Järvinen', roles: 'tenant admin (Järvikylä)' },
+  ],
+};
+
+interface SeedTenant {
+  slug: string;
+  hosts: string[];
+  names: Localized;
+  languages: string[];
+  defaultLanguage: string;
+  theme: Record<string, string>;
+  contact: Record<string, unknown>;
+}
+
+const TENANTS: SeedTenant[] = [
+  {
+    slug: 'esimerkkila',
+    hosts: ['esimerkkila.localhost'],
+    names: { fi: 'Esimerkkilän kaupunki', sv: 'Exempelby stad', en: 'City of Esimerkkilä' },
+    languages: ['fi', 'sv', 'en'],
+    defaultLanguage: 'fi',
+    theme: { primary: '#00477f', accent: '#ffc61e' },
+    contact: {
+      phone: '+358 9 123 4567',
+      email: 'kirjaamo@esimerkkila.fi',
+      address: { fi: 'Kaupungintalontie 1, 00100 Esimerkkilä', sv: 'Stadshusvägen 1, 00100 Exempelby', en: 'Kaupungintalontie 1, 00100 Esimerkkilä' },
+    },
+  },
+  {
+    slug: 'jarvikyla',
+    hosts: ['jarvikyla.localhost'],
+    names: { fi: 'Järvikylän kunta', sv: 'Järvikylä kommun', en: 'Municipality of Järvikylä' },
+    languages: ['fi'],
+    defaultLanguage: 'fi',
+    theme: { primary: '#1b5e20', accent: '#a5d6a7' },
+    contact: { phone: '+358 17 765 4321', email: 'kunta@jarvikyla.fi', address: { fi: 'Rantatie 5, 71234 Järvikylä' } },
+  },
+];
+
+function accessibilityStatement(name: Localized): Localized {
+  return {
+    fi: `${name.fi} pyrkii takaamaan tämän verkkopalvelun saavutettavuuden digitaalisten palvelujen tarjoamisesta annetun lain (306/2019) mukaisesti.\n\nPalvelu täyttää WCAG 2.1 -tason AA kriittiset saavutettavuusvaatimukset. Jos huomaat saavutettavuuspuutteita, anna palautetta: ota yhteyttä kirjaamoon.\n\nValvontaviranomainen on Etelä-Suomen aluehallintovirasto (Liikenne- ja viestintävirasto Traficomin saavutettavuusvalvonta).`,
+    sv: `${name.sv} strävar efter att säkerställa tillgängligheten för denna webbtjänst i enlighet med lagen om tillhandahållande av digitala tjänster (306/2019).\n\nTjänsten uppfyller de kritiska tillgänglighetskraven på nivå AA i WCAG 2.1. Om du upptäcker brister i tillgängligheten, ge respons: kontakta registratorskontoret.\n\nTillsynsmyndigheten är Transport- och kommunikationsverket Traficoms tillgänglighetstillsyn.`,
+    en: `${name.en} aims to ensure the accessibility of this web service in accordance with the Act on the Provision of Digital Services (306/2019).\n\nThe service meets the critical accessibility requirements of WCAG 2.1 level AA. If you notice accessibility shortcomings, please give feedback: contact the registry office.\n\nThe supervisory authority is the accessibility monitoring unit of the Finnish Transport and Communications Agency Traficom.`,
+  };
+}
+
+function privacyNotice(name: Localized): Localized {
+  return {
+    fi: `Rekisterinpitäjä on ${name.fi}. Käsittelemme henkilötietojasi vain palvelun tuottamiseksi: kirjautuessasi tallennamme nimesi ja henkilötunnuksesi tai sähköpostiosoitteesi. Henkilökunnan jokainen henkilötietojesi katselu kirjataan lokiin. Sinulla on oikeus tarkastaa ja oikaista tietosi.`,
+    sv: `Personuppgiftsansvarig är ${name.sv}. Vi behandlar dina personuppgifter endast för att tillhandahålla tjänsten: när du loggar in sparar vi ditt namn och din personbeteckning eller e-postadress. Varje gång personalen läser dina personuppgifter loggas det. Du har rätt att granska och rätta dina uppgifter.`,
+    en: `The controller is ${name.en}. We process your personal data only to provide the service: when you sign in we store your name and personal identity code or e-mail address. Every staff read of your personal data is logged. You have the right to access and correct your data.`,
+  };
+}
+
+/** Idempotent: a tenant that exists is left as it is, so admins' edits survive restarts. */
+export async function seedDemo(services: Services): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_ACCOUNTS.password);
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      const existing = await tx.query('select 1 from tenants where slug = $1', [t.slug]);
+      if (existing.rows.length) return;
+      const { rows } = await tx.query<{ id: string }>(
+        `insert into tenants (slug, names, languages, default_language, theme, contact, accessibility_statement, privacy_notice)
+         values ($1,$2,$3,$4,$5,$6,$7,$8) returning id`,
+        [
+          t.slug,
+          JSON.stringify(t.names),
+          t.languages,
+          t.defaultLanguage,
+          JSON.stringify(t.theme),
+          JSON.stringify(t.contact),
+          JSON.stringify(accessibilityStatement(t.names)),
+          JSON.stringify(privacyNotice(t.names)),
+        ],
+      );
+      const tenantId = rows[0].id;
+      for (const h of t.hosts) await tx.query('insert into tenant_hosts (hostname, tenant_id) values ($1,$2)', [h, tenantId]);
+
+      const unit = async (kind: string, names: Localized, parentId: string | null) =>
+        (
+          await tx.query<{ id: string }>(
+            'insert into org_units (tenant_id, parent_id, kind, names) values ($1,$2,$3,$4) returning id',
+            [tenantId, parentId, kind, JSON.stringify(names)],
+          )
+        ).rows[0].id;
+      const education = await unit('department', { fi: 'Kasvatus ja koulutus', sv: 'Fostran och utbildning', en: 'Education' }, null);
+      const daycare = await unit('daycare', { fi: 'Päiväkoti Satakieli', sv: 'Daghemmet Näktergalen', en: 'Satakieli Daycare' }, education);
+      await unit('daycare', { fi: 'Päiväkoti Kuusela', sv: 'Daghemmet Granbo', en: 'Kuusela Daycare' }, education);
+      const services_ = await unit('department', { fi: 'Asiakaspalvelu', sv: 'Kundtjänst', en: 'Customer service' }, null);
+      await unit('service_point', { fi: 'Palvelupiste Torikulma', sv: 'Servicepunkten Torghörnet', en: 'Torikulma service point' }, services_);
+
+      for (const a of DEMO_ACCOUNTS.staff.filter((s) => s.tenant === t.slug)) {
+        const u = await tx.query<{ id: string }>(
+          'insert into staff_users (tenant_id, email, name, password_hash) values ($1,$2,$3,$4) returning id',
+          [tenantId, a.email, a.name, passwordHash],
+        );
+        const role = a.roles.startsWith('tenant admin')
+          ? 'tenant_admin'
+          : a.roles.startsWith('communications')
+            ? 'communications'
+            : a.roles.startsWith('customer service')
+              ? 'customer_service'
+              : a.roles.startsWith('unit staff')
+                ? 'unit_staff'
+                : 'moderator';
+        await tx.query('insert into role_grants (tenant_id, user_id, role, org_unit_id) values ($1,$2,$3,$4)', [
+          tenantId,
+          u.rows[0].id,
+          role,
+          role === 'unit_staff' ? daycare : null,
+        ]);
+      }
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import type { ReactNode } from 'react';
+import { Form, useMatches, useSearchParams } from 'react-router';
+import { pick } from '../../platform/i18n.ts';
+import { common } from '../i18n/common.ts';
+import { translator } from '../i18n/define.ts';
+import { useRoot } from '../root.tsx';
+import { CsrfField } from './Csrf.tsx';
+import { LanguageSwitcher } from './LanguageSwitcher.tsx';
+import { L } from './Text.tsx';
+
+/** Header, search, footer and landmarks around every resident page. */
+export function PortalShell({ children }: { children: ReactNode }) {
+  const { lang, tenant, viewer } = useRoot();
+  const [params] = useSearchParams();
+  // The front page has its own large search box; one search landmark per page is enough.
+  const hideSearch = useMatches().some((m) => (m.handle as { hideHeaderSearch?: boolean } | undefined)?.hideHeaderSearch);
+  const t = translator(common, lang);
+  const name = pick(tenant.names, lang);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="site-header">
+        <div className="container header-row">
+          <a className="brand" href={`/${lang}`}>
+            {tenant.theme.logoUrl && <img src={tenant.theme.logoUrl} alt="" width={40} height={40} />}
+            <span lang={name.lang !== lang ? name.lang : undefined}>{name.text}</span>
+          </a>
+          <nav aria-label={t('mainNav')} className="main-nav">
+            <ul>
+              <li>
+                <a href={`/${lang}`}>{t('frontPage')}</a>
+              </li>
+              {viewer.kind === 'resident' ? (
+                <>
+                  <li>
+                    <a href={`/${lang}/my`}>{t('myAukio')}</a>
+                  </li>
+                  <li>
+                    <Form method="post" action={`/${lang}/sign-out`} reloadDocument>
+                      <CsrfField />
+                      <button type="submit" className="link-button">
+                        {t('signOut')}
+                      </button>
+                    </Form>
+                  </li>
+                </>
+              ) : viewer.kind === 'staff' ? (
+                <li>
+                  <a href={`/${lang}/staff`}>{t('staffConsole')}</a>
+                </li>
+              ) : (
+                <li>
+                  <a href={`/${lang}/sign-in`}>{t('signIn')}</a>
+                </li>
+              )}
+            </ul>
+          </nav>
+          <LanguageSwitcher lang={lang} languages={tenant.languages} label={t('languageSwitcher')} />
+        </div>
+        {!hideSearch && (
+          <div className="container">
+            <SearchBox defaultValue={params.get('q') ?? ''} />
+          </div>
+        )}
+      </header>
+      <main id="main" tabIndex={-1} className="container">
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="container footer-grid">
+          <section aria-labelledby="footer-contact">
+            <h2 id="footer-contact">{t('contact')}</h2>
+            <p>
+              <span lang={name.lang !== lang ? name.lang : undefined}>{name.text}</span>
+              {tenant.contact.address && (
+                <>
+                  <br />
+                  <L value={tenant.contact.address} lang={lang} />
+                </>
+              )}
+            </p>
+            <ul className="plain">
+              {tenant.contact.phone && (
+                <li>
+                  {t('phone')}: <a href={`tel:${tenant.contact.phone.replace(/\s/g, '')}`}>{tenant.contact.phone}</a>
+                </li>
+              )}
+              {tenant.contact.email && (
+                <li>
+                  {t('email')}: <a href={`mailto:${tenant.contact.email}`}>{tenant.contact.email}</a>
+                </li>
+              )}
+            </ul>
+          </section>
+          <nav aria-label={t('mainNav')} className="footer-links">
+            <ul className="plain">
+              <li>
+                <a href={`/${lang}/accessibility`}>{t('accessibility')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/privacy`}>{t('privacy')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/staff`}>{t('staffConsole')}</a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </footer>
+    </>
+  );
+}
+
+/** The "What do you need?" box: a plain GET form, so it works without JavaScript. */
+export function SearchBox({ defaultValue = '', large = false }: { defaultValue?: string; large?: boolean }) {
+  const { lang } = useRoot();
+  const t = translator(common, lang);
+  const id = large ? 'q-main' : 'q-header';
+  return (
+    <form method="get" action={`/${lang}/search`} role="search" aria-label={t('searchLabel')} className={large ? 'search search-large' : 'search'}>
+      <label htmlFor={id}>{t('searchLabel')}</label>
+      {large && (
+        <p id={`${id}-hint`} className="hint">
+          {t('searchHint')}
+        </p>
+      )}
+      <div className="search-row">
+        <input id={id} name="q" type="search" defaultValue={defaultValue} maxLength={200} aria-describedby={large ? `${id}-hint` : undefined} autoComplete="off" />
+        <button type="submit">{t('searchButton')}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import { pick } from '../../platform/i18n.ts';
+import { SearchBox } from '../components/PortalShell.tsx';
+import { common } from '../i18n/common.ts';
+import { translator } from '../i18n/define.ts';
+import { portal } from '../i18n/portal.ts';
+import { useRoot } from '../root.tsx';
+
+export const handle = { hideHeaderSearch: true };
+
+export default function FrontPage() {
+  const { lang, tenant } = useRoot();
+  const t = translator(portal, lang);
+  const c = translator(common, lang);
+  const name = pick(tenant.names, lang);
+  return (
+    <>
+      <title>{name.text}</title>
+      <section className="hero" aria-labelledby="front-title">
+        <h1 id="front-title">
+          {t('welcome')} – <span lang={name.lang !== lang ? name.lang : undefined}>{name.text}</span>
+        </h1>
+        <p className="lead">{t('frontIntro')}</p>
+        <SearchBox large />
+      </section>
+      <section aria-labelledby="quick-title">
+        <h2 id="quick-title">{t('quickLinks')}</h2>
+        <ul className="cards">
+          <li>
+            <a href={`/${lang}/sign-in`}>{c('myAukio')}</a>
+          </li>
+          <li>
+            <a href={`/${lang}/accessibility`}>{c('accessibility')}</a>
+          </li>
+          <li>
+            <a href={`/${lang}/privacy`}>{c('privacy')}</a>
+          </li>
+        </ul>
+      </section>
+    </>
+  );
+}
