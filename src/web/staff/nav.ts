@@ -1,0 +1,30 @@
+import type { Role } from '../../modules/identity/actor.ts';
+
+/**
+ * The staff console's navigation: one entry per page, with the roles that see it
+ * (tenant admins see everything). The server checks the same roles in each page's
+ * loader and action; hiding a link is a convenience, not the authorization.
+ */
+export interface StaffNavItem {
+  /** Path after /{lang}/staff, '' for the console home. */
+  path: string;
+  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity';
+  /** null = every signed-in staff member. */
+  roles: Role[] | null;
+}
+
+export const STAFF_NAV: StaffNavItem[] = [
+  { path: '', label: 'navHome', roles: null },
+  { path: '/users', label: 'navUsers', roles: ['tenant_admin'] },
+  { path: '/org-units', label: 'navOrgUnits', roles: ['tenant_admin'] },
+  { path: '/settings', label: 'navSettings', roles: ['tenant_admin'] },
+  { path: '/api-tokens', label: 'navApiTokens', roles: ['tenant_admin'] },
+  { path: '/audit', label: 'navAudit', roles: ['tenant_admin'] },
+  { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
+  { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
+  { path: '/security', label: 'navSecurity', roles: null },
+];
+
+export function visibleNav(roles: string[]): StaffNavItem[] {
+  return STAFF_NAV.filter((i) => i.roles === null || roles.includes('tenant_admin') || i.roles.some((r) => roles.includes(r)));
+}
