@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordResetToken } from '../../src/modules/identity/password-reset.ts';
 import { totpCode } from '../../src/modules/identity/totp.ts';
+import { sha256 } from '../../src/platform/crypto.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/engines.ts';
 import { startTestIdp } from '../helpers/test-idp.ts';
@@ -81,8 +82,8 @@ for (const engine of engines()) {
         expect(r.status).toBe(200);
         const html = await r.text();
         expect(html).toContain(`<h1>${title}</h1>`);
-        expect(html).toContain('autoComplete="username"'.toLowerCase());
-        expect(html).toContain('autocomplete="current-password"');
+        expect(html).toMatch(/autocomplete="username"/i);
+        expect(html).toMatch(/autocomplete="current-password"/i);
         expect(html).toMatch(/<label for="email">/);
         expect(html).toContain('name="_csrf"');
       }
@@ -187,8 +188,7 @@ for (const engine of engines()) {
       expect(out.status).toBe(302);
       expect(out.headers.get('location')).toBe('/fi/staff/sign-in?notice=signed_out');
       expect(b.jar.has('aukio_session')).toBe(false);
-      const { createHash } = await import('node:crypto');
-      const left = await db().query('select 1 from sessions where id = $1', [createHash('sha256').update(token).digest('hex')]);
+      const left = await db().query('select 1 from sessions where id = $1', [sha256(token)]);
       expect(left.rowCount).toBe(0);
       expect(await (await b.req('/fi/staff/sign-in?notice=signed_out')).text()).toContain('Olet kirjautunut ulos.');
       // Without the token nothing happens.
@@ -242,8 +242,9 @@ for (const engine of engines()) {
     it('resets the account counter on a successful sign-in', async () => {
       const b = browser(app);
       const max = app.services.config.LOGIN_MAX_FAILURES;
-      for (let i = 0; i < max - 1; i++) await b.signIn('viestinta@esimerkkila.fi', 'wrong-password-again');
-      expect((await b.signIn('viestinta@esimerkkila.fi')).status).toBe(302);
+      expect((await browser(app).signIn('viestinta@esimerkkila.fi')).status).toBe(302);
+      for (let i = 0; i < max - 1; i++) expect((await b.signIn('viestinta@esimerkkila.fi', 'wrong-password-again')).status).toBe(401);
+      expect((await browser(app).signIn('viestinta@esimerkkila.fi')).status).toBe(302);
       const c = browser(app);
       for (let i = 0; i < max - 1; i++) expect((await c.signIn('viestinta@esimerkkila.fi', 'wrong-password-again')).status).toBe(401);
       expect((await c.signIn('viestinta@esimerkkila.fi')).status).toBe(302);
@@ -261,7 +262,7 @@ for (const engine of engines()) {
       const enrol = await (await b.req('/fi/staff/security')).text();
       const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(enrol)![1];
       expect(enrol).toContain('otpauth://totp/');
-      expect(enrol).toContain('autocomplete="one-time-code"');
+      expect(enrol).toMatch(/autocomplete="one-time-code"/i);
       // Not enabled before a code confirms it.
       expect((await db().query<{ totp_enabled: boolean }>('select totp_enabled from staff_users where id = $1', [id])).rows[0].totp_enabled).toBe(false);
       const wrong = await b.post('/fi/staff/security', { intent: 'totp_confirm', code: '000000' });
@@ -279,7 +280,7 @@ for (const engine of engines()) {
       expect(first.headers.get('location')).toBe('/fi/staff/sign-in/totp?next=%2Ffi%2Fstaff%2Fsecurity');
       expect(c.jar.has('aukio_session')).toBe(true);
       expect((await c.req('/fi/staff')).status).toBe(302);
-      expect(await (await c.req('/fi')).text()).not.toContain('Henkilöstön työtila</a></li>');
+      expect(await (await c.req('/fi')).text()).toContain('href="/fi/sign-in"');
       const totpPage = await c.req('/fi/staff/sign-in/totp?next=%2Ffi%2Fstaff%2Fsecurity');
       expect(totpPage.status).toBe(200);
       const bad = await c.post('/fi/staff/sign-in/totp', { code: '123456', next: '/fi/staff/security' });
@@ -376,7 +377,7 @@ for (const engine of engines()) {
       expect(requested[1].details).toMatchObject({ unknownAccount: true });
 
       const page = await (await b.req(path)).text();
-      expect(page).toContain('autocomplete="new-password"');
+      expect(page).toMatch(/autocomplete="new-password"/i);
       const token = url.searchParams.get('token')!;
       const tooShort = await b.post('/fi/staff/reset-password', { token, password: 'short', confirm: 'short' });
       expect(tooShort.status).toBe(400);
@@ -401,7 +402,7 @@ for (const engine of engines()) {
 
       // An expired link is refused (the shared helper, as invitations use it).
       const expired = await createPasswordResetToken(db(), tenantA, id, 60);
-      await db().query(`update one_time_tokens set expires_at = now() - interval '1 second' where token_hash = encode(sha256($1::bytea), 'hex')`, [expired]);
+      await db().query(`update one_time_tokens set expires_at = now() - interval '1 second' where token_hash = $1`, [sha256(expired)]);
       expect(await (await b.req(`/fi/staff/reset-password?token=${expired}`)).text()).toContain('Linkki on virheellinen');
       const late = await b.post('/fi/staff/reset-password', { token: expired, password: 'Kolmas-salasana-2026', confirm: 'Kolmas-salasana-2026' });
       expect(late.status).toBe(400);
@@ -480,10 +481,9 @@ for (const engine of engines()) {
         expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
         expect(url.searchParams.get('nonce')).toBeTruthy();
         const state = url.searchParams.get('state')!;
-        const { createHash } = await import('node:crypto');
         const row = await db().query<{ data: Record<string, unknown>; ttl: number }>(
           `select data, extract(epoch from expires_at - now())::int as ttl from one_time_tokens where purpose = 'oidc_state' and token_hash = $1`,
-          [createHash('sha256').update(state).digest('hex')],
+          [sha256(state)],
         );
         expect(row.rows[0].data).toMatchObject({ nonce: url.searchParams.get('nonce'), lang: 'sv', next: '/sv/staff/security' });
         expect(row.rows[0].ttl).toBeGreaterThan(540);

@@ -6,7 +6,7 @@ import { translator } from '../i18n/define.ts';
 import { staffAuth } from '../i18n/staff-auth.ts';
 import { pageLang, requireStaffPage, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { ErrorSummary, Field } from '../staff/AuthShell.tsx';
-import { authAction, formString, type AuthFormFailure } from '../staff/auth.server.ts';
+import { authHeaders, authAction, formString, type AuthFormFailure } from '../staff/auth.server.ts';
 
 const DONE = ['password_changed', 'totp_enabled', 'totp_disabled'] as const;
 type Done = (typeof DONE)[number];
@@ -20,6 +20,8 @@ export async function loader({ context, params, request }: LoaderArgs) {
   const done = new URL(request.url).searchParams.get('done');
   return { lang, email: user.email, totp, done: (DONE as readonly string[]).includes(done ?? '') ? (done as Done) : null };
 }
+
+export const headers = authHeaders;
 
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);

@@ -4,13 +4,15 @@ import { translator } from '../i18n/define.ts';
 import { staffAuth } from '../i18n/staff-auth.ts';
 import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AuthShell, ErrorSummary, Field } from '../staff/AuthShell.tsx';
-import { authAction, formString, linkOrigin, type AuthFormFailure } from '../staff/auth.server.ts';
+import { authHeaders, authAction, formString, linkOrigin, type AuthFormFailure } from '../staff/auth.server.ts';
 
 /** Asks for a reset link. The answer is the same whether or not the address has an account. */
 export function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   return { lang, sent: new URL(request.url).searchParams.get('sent') === '1' };
 }
+
+export const headers = authHeaders;
 
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);

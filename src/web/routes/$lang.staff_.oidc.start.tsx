@@ -1,7 +1,6 @@
 import { redirect } from 'react-router';
-import { AppError } from '../../platform/errors.ts';
 import { pageLang, safeNext, type LoaderArgs } from '../server-helpers.ts';
-import { OIDC_CALLBACK_PATH, oidcCookie } from '../staff/auth.server.ts';
+import { isAppError, OIDC_CALLBACK_PATH, oidcCookie } from '../staff/auth.server.ts';
 
 /** Sends the browser to the tenant's OpenID provider; the flow is bound to it by a short cookie. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -17,7 +16,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     });
     return redirect(url, { headers: { 'set-cookie': oidcCookie(context, browserToken, 600) } });
   } catch (e) {
-    if (e instanceof AppError) return redirect(`/${lang}/staff/sign-in?oidc_error=failed`);
+    if (isAppError(e)) return redirect(`/${lang}/staff/sign-in?oidc_error=failed`);
     throw e;
   }
 }

@@ -4,7 +4,7 @@ import { translator } from '../i18n/define.ts';
 import { staffAuth } from '../i18n/staff-auth.ts';
 import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AuthShell, ErrorSummary, Field } from '../staff/AuthShell.tsx';
-import { authAction, formString, type AuthFormFailure } from '../staff/auth.server.ts';
+import { authHeaders, authAction, formString, type AuthFormFailure } from '../staff/auth.server.ts';
 
 /**
  * Sets a password from an e-mailed link: "forgot password" links and account invitations
@@ -17,11 +17,13 @@ export async function loader({ context, params, request }: LoaderArgs) {
   return { lang, token: valid ? token : '', valid };
 }
 
+export const headers = authHeaders;
+
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);
   const form = await request.formData();
   const token = formString(form, 'token', 200);
-  return authAction(lang, {}, async () => {
+  return authAction(lang, { token }, async () => {
     await context.services.staffAuth.resetPassword({
       tenantId: context.tenant.id,
       token,
@@ -37,7 +39,9 @@ export default function ResetPassword() {
   const { lang, token, valid } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as AuthFormFailure | undefined;
   const t = translator(staffAuth, lang);
-  const usable = valid && failure?.code !== 'invalid_token';
+  // After a failed post the loader sees no ?token; the form keeps the token it was sent with.
+  const formToken = failure?.values.token ?? token;
+  const usable = (valid || !!failure) && !!formToken && failure?.code !== 'invalid_token';
   return (
     <AuthShell title={t('resetTitle')}>
       {!usable ? (
@@ -57,7 +61,7 @@ export default function ResetPassword() {
           <p>{t('resetIntro')}</p>
           <Form method="post" reloadDocument noValidate>
             <CsrfField />
-            <input type="hidden" name="token" value={token} />
+            <input type="hidden" name="token" value={formToken} />
             <Field id="password" label={t('newPassword')} hint={t('newPasswordHint')} type="password" autoComplete="new-password" error={failure?.fields.password} />
             <Field id="confirm" label={t('confirmPassword')} type="password" autoComplete="new-password" error={failure?.fields.confirm} />
             <button type="submit">{t('resetButton')}</button>

@@ -6,7 +6,7 @@ import { translator } from '../i18n/define.ts';
 import { staffAuth } from '../i18n/staff-auth.ts';
 import { pageLang, safeNext, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AuthShell, ErrorSummary, Field } from '../staff/AuthShell.tsx';
-import { authAction, formString, sessionCookieValue, type AuthFormFailure } from '../staff/auth.server.ts';
+import { authHeaders, authAction, formString, sessionCookieValue, type AuthFormFailure } from '../staff/auth.server.ts';
 
 /** Staff sign-in with e-mail and password, and the tenant's OpenID Connect provider when it has one. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -25,6 +25,8 @@ export async function loader({ context, params, request }: LoaderArgs) {
     oidcName: await context.services.staffAuth.oidc.displayName(context.tenant.id),
   };
 }
+
+export const headers = authHeaders;
 
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);

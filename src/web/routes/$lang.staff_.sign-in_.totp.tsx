@@ -5,7 +5,7 @@ import { translator } from '../i18n/define.ts';
 import { staffAuth } from '../i18n/staff-auth.ts';
 import { pageLang, safeNext, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AuthShell, ErrorSummary, Field } from '../staff/AuthShell.tsx';
-import { authAction, formString, sessionCookieValue, type AuthFormFailure } from '../staff/auth.server.ts';
+import { authHeaders, authAction, formString, sessionCookieValue, type AuthFormFailure } from '../staff/auth.server.ts';
 
 /** Second step of a password sign-in for accounts with TOTP: the pending session asks for a code. */
 export function loader({ context, params, request }: LoaderArgs) {
@@ -16,6 +16,8 @@ export function loader({ context, params, request }: LoaderArgs) {
   if (!context.pendingSecondFactor) throw redirect(`/${lang}/staff/sign-in${context.sessionStatus === 'expired' ? '?expired=1' : ''}`);
   return { lang, next };
 }
+
+export const headers = authHeaders;
 
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);

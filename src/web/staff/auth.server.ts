@@ -63,7 +63,7 @@ export async function authAction<T>(
   try {
     return await fn();
   } catch (e) {
-    if (!(e instanceof AppError)) throw e;
+    if (!isAppError(e)) throw e;
     const fields = (e.details?.fields as Record<string, string> | undefined) ?? {};
     return data<AuthFormFailure>(
       { ok: false, intent, code: e.code, message: errorMessage(e.code, lang), fields, values },
@@ -72,7 +72,26 @@ export async function authAction<T>(
   }
 }
 
+/**
+ * The web build bundles its own copy of platform/errors.ts, so an AppError thrown by a
+ * service (loaded from src/) is not `instanceof` the bundle's class. Recognise it by shape.
+ */
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError || (e instanceof Error && e.name === 'AppError' && typeof (e as AppError).status === 'number' && typeof (e as AppError).code === 'string');
+}
+
 export function formString(form: FormData, name: string, max = 500): string {
   const v = form.get(name);
   return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+/**
+ * Route `headers` export for auth pages: a refused post keeps its own headers (Retry-After
+ * on 429). React Router sends loader/action headers only through this export.
+ */
+export function authHeaders({ actionHeaders, loaderHeaders }: { actionHeaders: Headers; loaderHeaders: Headers }) {
+  const h = new Headers(loaderHeaders);
+  const retry = actionHeaders.get('retry-after');
+  if (retry) h.set('retry-after', retry);
+  return h;
 }
