@@ -196,6 +196,17 @@ export class StaffAuthService {
     return user;
   }
 
+  /** Housekeeping (with sessions.purge): throttle rows whose window and lock are over, dead links and states. */
+  async purgeExpired(): Promise<void> {
+    await this.d.db.query(
+      `delete from auth_throttle where window_started_at < now() - make_interval(mins => $1) and (locked_until is null or locked_until < now())`,
+      [this.d.config.LOGIN_WINDOW_MINUTES],
+    );
+    await this.d.db.query(
+      `delete from one_time_tokens where purpose in ('password_reset', 'oidc_state') and expires_at < now() - interval '1 day'`,
+    );
+  }
+
   /** Ends a session (staff or resident, complete or pending); staff sign-outs are audited. */
   async signOut(tenantId: string, sessionId: string, actor: Actor, ip: string): Promise<void> {
     await this.d.db.transaction(async (tx) => {
