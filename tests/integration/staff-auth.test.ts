@@ -520,6 +520,22 @@ for (const engine of engines()) {
         expect((await c.req('/fi/staff')).status).toBe(200);
       });
 
+      it('falls back to the password form when the provider is unreachable or not configured', async () => {
+        const b = browser(app);
+        await db().query(`update tenants set oidc = jsonb_set(oidc, '{issuer}', '"http://127.0.0.1:1"') where id = $1`, [tenantA]);
+        try {
+          const r = await b.req('/fi/staff/oidc/start');
+          expect(r.status).toBe(302);
+          expect(r.headers.get('location')).toBe('/fi/staff/sign-in?oidc_error=failed');
+        } finally {
+          await db().query(`update tenants set oidc = jsonb_set(oidc, '{issuer}', to_jsonb($2::text)) where id = $1`, [tenantA, idp.issuer]);
+        }
+        // Järvikylä has no provider: no button, and start leads back to the form.
+        const c = browser(app, HOST_B);
+        expect(await (await c.req('/fi/staff/sign-in')).text()).not.toContain('Kirjaudu palvelulla');
+        expect((await c.req('/fi/staff/oidc/start')).headers.get('location')).toBe('/fi/staff/sign-in?oidc_error=failed');
+      });
+
       it('refuses people without an account, unverified addresses, and foreign browsers', async () => {
         idp.signInAs({ sub: 'idp-stranger', email: 'stranger@example.org', emailVerified: true });
         const b = browser(app);

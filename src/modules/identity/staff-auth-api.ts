@@ -36,6 +36,9 @@ export const staffAuthApi: ApiRoutes = (app, services) => {
         throw e;
       }
     }
+    // A session this client held before ends with the new sign-in.
+    const previous = req.cookies[SESSION_COOKIE];
+    if (previous && previous.length <= 100) await services.sessions.destroy(ctx.tenant.id, sha256(previous));
     reply.header('set-cookie', ctx.cookies.session(result.token));
     const u = result.user;
     return { user: { id: u.id, name: u.name, email: u.email, roles: [...new Set(u.grants.map((g) => g.role))] } };
