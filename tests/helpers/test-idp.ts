@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -38,6 +39,8 @@ export async function startTestIdp(opts: { clientId: string; clientSecret: strin
       return { accountId: sub, claims: () => ({ sub, email: a.email, email_verified: a.emailVerified }) };
     },
     cookies: { keys: ['test-cookie-key-not-secret'] },
+    // A fresh signing key per run (the provider's built-in development keys print a warning).
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: 'test' }] },
   });
   provider.on('server_error', () => {});
   const handler = provider.callback();
