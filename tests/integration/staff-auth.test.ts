@@ -259,7 +259,9 @@ for (const engine of engines()) {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Kaksivaiheinen tunnistautuminen ei ole käytössä.');
       expect((await b.post('/fi/staff/security', { intent: 'totp_begin' })).status).toBe(302);
-      const enrol = await (await b.req('/fi/staff/security')).text();
+      const enrolRes = await b.req('/fi/staff/security');
+      expect(enrolRes.headers.get('cache-control')).toBe('no-store');
+      const enrol = await enrolRes.text();
       const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(enrol)![1];
       expect(enrol).toContain('otpauth://totp/');
       expect(enrol).toMatch(/autocomplete="one-time-code"/i);
@@ -376,7 +378,9 @@ for (const engine of engines()) {
       expect(requested[0].target_id).toBe(id);
       expect(requested[1].details).toMatchObject({ unknownAccount: true });
 
-      const page = await (await b.req(path)).text();
+      const pageRes = await b.req(path);
+      expect(pageRes.headers.get('cache-control')).toBe('no-store');
+      const page = await pageRes.text();
       expect(page).toMatch(/autocomplete="new-password"/i);
       const token = url.searchParams.get('token')!;
       const tooShort = await b.post('/fi/staff/reset-password', { token, password: 'short', confirm: 'short' });

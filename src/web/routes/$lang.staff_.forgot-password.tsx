@@ -49,6 +49,7 @@ export default function ForgotPassword() {
               maxLength={320}
               error={failure?.fields.email}
               defaultValue={failure?.values.email}
+              describedBy={failure && !failure.fields.email ? 'form-errors' : undefined}
             />
             <button type="submit">{t('forgotButton')}</button>
           </Form>

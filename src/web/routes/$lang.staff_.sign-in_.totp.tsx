@@ -54,6 +54,7 @@ export default function StaffSignInTotp() {
           maxLength={6}
           pattern="[0-9]{6}"
           error={failure?.fields.code}
+          describedBy={failure && !failure.fields.code ? 'form-errors' : undefined}
         />
         <button type="submit">{t('continue')}</button>
       </Form>

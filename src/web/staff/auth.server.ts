@@ -87,10 +87,12 @@ export function formString(form: FormData, name: string, max = 500): string {
 
 /**
  * Route `headers` export for auth pages: a refused post keeps its own headers (Retry-After
- * on 429). React Router sends loader/action headers only through this export.
+ * on 429). React Router sends loader/action headers only through this export. Nothing
+ * here may be cached: the pages carry reset tokens, TOTP secrets and CSRF tokens.
  */
 export function authHeaders({ actionHeaders, loaderHeaders }: { actionHeaders: Headers; loaderHeaders: Headers }) {
   const h = new Headers(loaderHeaders);
+  h.set('cache-control', 'no-store');
   const retry = actionHeaders.get('retry-after');
   if (retry) h.set('retry-after', retry);
   return h;
