@@ -51,6 +51,7 @@ export function registerJobs(services: Services) {
     priority: 'bulk',
     handler: async () => {
       await services.sessions.purgeExpired();
+      await services.staffAuth.purgeExpired();
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { ApiRoutes } from './app.ts';
+import { staffAuthApi } from '../modules/identity/staff-auth-api.ts';
 import { tenancyApi } from '../modules/tenancy/api.ts';
 
 /** Every module's API routes, mounted under /api/v1 by buildApp. */
-export const apiRoutes: ApiRoutes[] = [tenancyApi];
+export const apiRoutes: ApiRoutes[] = [tenancyApi, staffAuthApi];

@@ -3,6 +3,7 @@ import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
+import { StaffAuthService } from '../modules/identity/staff-auth.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -27,6 +28,7 @@ export interface Services {
   events: EventBus;
   email: EmailAdapter;
   mail: Mailer;
+  staffAuth: StaffAuthService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -68,6 +70,8 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
+    staffAuth: undefined as unknown as StaffAuthService, // set below: it is built from the services above
   };
+  services.staffAuth = new StaffAuthService(services);
   return services;
 }
