@@ -1,5 +1,7 @@
 import type { ApiRoutes } from './app.ts';
 import { tenancyApi } from '../modules/tenancy/api.ts';
+import { orgUnitsApi } from '../modules/tenancy/org-units-api.ts';
+import { staffUsersApi } from '../modules/identity/staff-users-api.ts';
 
 /** Every module's API routes, mounted under /api/v1 by buildApp. */
-export const apiRoutes: ApiRoutes[] = [tenancyApi];
+export const apiRoutes: ApiRoutes[] = [tenancyApi, orgUnitsApi, staffUsersApi];

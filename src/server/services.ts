@@ -3,6 +3,8 @@ import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
+import { StaffUserService } from '../modules/identity/staff-users.ts';
+import { OrgUnitService } from '../modules/tenancy/org-units.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -27,6 +29,8 @@ export interface Services {
   events: EventBus;
   email: EmailAdapter;
   mail: Mailer;
+  orgUnits: OrgUnitService;
+  staffUsers: StaffUserService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -68,6 +72,15 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
-  };
+  } as Omit<Services, 'orgUnits' | 'staffUsers'> as Services;
+  services.orgUnits = new OrgUnitService(db, services.audit);
+  services.staffUsers = new StaffUserService({
+    db,
+    audit: services.audit,
+    sessions: services.sessions,
+    mail: services.mail,
+    orgUnits: services.orgUnits,
+    publicUrl: config.PUBLIC_URL,
+  });
   return services;
 }
