@@ -270,7 +270,7 @@ for (const engine of engines()) {
         expect(r.status).toBe(200);
         expect(r.body.name).toBe('Mikko Moderaattori-Uusi');
         const audit = await auditRows(adminA.tenantId, 'admin.user_updated', id);
-        expect(audit.at(-1).details).toEqual({ fields: ['name'] });
+        expect(audit.at(-1)!.details).toEqual({ fields: ['name'] });
         const taken = await api(adminA)('PATCH', `/api/v1/staff-users/${id}`, { email: 'viestinta@esimerkkila.fi' });
         expect(taken.status).toBe(409);
       });
@@ -412,7 +412,208 @@ for (const engine of engines()) {
       throw new Error(`no mail to ${to}`);
     }
 
-    // Pages are tested below (added with the console pages).
-    void formBody;
+    /** A page request as a session (or anonymous): GET, or POST with form fields (the CSRF field added). */
+    const page = (who: StaffSession | null, host = HOST_A) =>
+      async (path: string, fields?: Record<string, string>) => {
+        const headers: Record<string, string> = who ? { cookie: who.cookie } : {};
+        if (!fields) {
+          const res = await hostFetch(app, host)(path, { headers });
+          return { status: res.status, html: text(await res.text()), location: res.headers.get('location') };
+        }
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        const res = await hostFetch(app, host)(path, { method: 'POST', headers, body: formBody(who ?? { csrf: '' }, fields) });
+        return { status: res.status, html: text(await res.text()), location: res.headers.get('location') };
+      };
+    // React separates adjacent text fragments with empty comments; assertions read the text.
+    const text = (html: string) => html.replace(/<!-- -->/g, '');
+
+    describe('console pages', () => {
+      it('redirects anonymous visitors to the staff sign-in', async () => {
+        for (const path of ['/fi/staff/users', '/fi/staff/org-units', `/fi/staff/users/${adminA.userId}`]) {
+          const r = await page(null)(path);
+          expect(r.status).toBe(302);
+          expect(r.location).toBe(`/fi/staff/sign-in?next=${encodeURIComponent(path)}`);
+        }
+      });
+
+      it('shows a localized forbidden page to staff who are not tenant admins, and refuses their posts', async () => {
+        const fi = await page(commsA)('/fi/staff/users');
+        expect(fi.status).toBe(403);
+        expect(fi.html).toContain('Ei käyttöoikeutta');
+        expect(fi.html).toContain('Henkilöstön työtila'); // still inside the console layout
+        const sv = await page(commsA)('/sv/staff/org-units');
+        expect(sv.status).toBe(403);
+        expect(sv.html).toContain('Ingen behörighet');
+        const en = await page(commsA)(`/en/staff/users/${adminA.userId}`);
+        expect(en.status).toBe(403);
+        expect(en.html).toContain('No access');
+        const post = await page(commsA)('/fi/staff/users', { name: 'Luvaton', email: 'luvaton@esimerkkila.fi' });
+        expect(post.status).toBe(403);
+        expect((await app.services.db.query(`select 1 from staff_users where email = 'luvaton@esimerkkila.fi'`)).rows).toHaveLength(0);
+      });
+
+      it('lists users with their roles', async () => {
+        const r = await page(adminA)('/fi/staff/users');
+        expect(r.status).toBe(200);
+        expect(r.html).toContain('<title>Käyttäjät ja roolit</title>');
+        expect(r.html.match(/<h1[ >]/g)).toHaveLength(1);
+        expect(r.html).toContain('Pirjo Päiväkoti');
+        expect(r.html).toContain('Yksikön henkilöstö – Päiväkoti Satakieli');
+        expect(r.html).toContain('Pääkäyttäjä – Koko organisaatio');
+        expect(r.html).not.toContain('Jaana Järvinen');
+        const sv = await page(adminA)('/sv/staff/users');
+        expect(sv.html).toContain('Enhetens personal – Daghemmet Näktergalen');
+      });
+
+      it('creates a user from the form, shows field errors, and e-mails the invite in the tenant language', async () => {
+        const bad = await page(adminA)('/fi/staff/users', { name: 'Kalle Kokeilija', email: 'ei-osoite' });
+        expect(bad.status).toBe(400);
+        expect(bad.html).toContain('id="email-error"');
+        expect(bad.html).toMatch(/aria-describedby="email-error"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*aria-describedby="email-error"/);
+        expect(bad.html).toContain('Anna sähköpostiosoite muodossa');
+        expect(bad.html).toContain('value="Kalle Kokeilija"');
+
+        const ok = await page(adminA)('/fi/staff/users', { name: 'Kalle Kokeilija', email: 'kalle@esimerkkila.fi', preferredLanguage: '' });
+        expect(ok.status).toBe(302);
+        const m = /^\/fi\/staff\/users\/([0-9a-f-]{36})\?notice=created$/.exec(ok.location ?? '');
+        expect(m).not.toBeNull();
+        const detail = await page(adminA)(ok.location!);
+        expect(detail.status).toBe(200);
+        expect(detail.html).toMatch(/role="status"[^>]*>Käyttäjä luotiin ja kutsu lähetettiin osoitteeseen kalle@esimerkkila.fi/);
+        const mail = await waitForMail('kalle@esimerkkila.fi');
+        expect(mail.subject).toContain('Esimerkkilän kaupunki');
+        expect(mail.body_text).toContain(`http://${HOST_A}/fi/staff/reset-password?token=`);
+        const tokens = await app.services.db.query(`select 1 from one_time_tokens where purpose = 'password_reset' and subject = $1`, [m![1]]);
+        expect(tokens.rows).toHaveLength(1);
+        expect(await auditRows(adminA.tenantId, 'admin.user_created', m![1])).toHaveLength(1);
+      });
+
+      it('edits, grants and revokes a unit-scoped role, and deactivates from the user page', async () => {
+        const id = await userId(adminA.tenantId, 'kalle@esimerkkila.fi');
+        const p = page(adminA);
+        const path = `/fi/staff/users/${id}`;
+        const view = await p(path);
+        // The unit select lists the tree, indented by depth.
+        expect(view.html).toMatch(/<option value="[0-9a-f-]{36}">(&nbsp;|\u00a0){3}– Päiväkoti Satakieli<\/option>/);
+
+        const edited = await p(path, { intent: 'update', name: 'Kalle Kokeilija-Korhonen', email: 'kalle@esimerkkila.fi', preferredLanguage: 'sv' });
+        expect(edited.status).toBe(200);
+        expect(edited.html).toMatch(/role="status"[^>]*>Tiedot tallennettiin/);
+        expect(edited.html).toContain('<h1>Kalle Kokeilija-Korhonen</h1>');
+
+        const unit = await unitId(adminA.tenantId, 'Päiväkoti Kuusela');
+        const granted = await p(path, { intent: 'grant', role: 'unit_staff', orgUnitId: unit });
+        expect(granted.status).toBe(200);
+        expect(granted.html).toMatch(/role="status"[^>]*>Rooli annettiin/);
+        expect(granted.html).toContain('Päiväkoti Kuusela');
+        const dup = await p(path, { intent: 'grant', role: 'unit_staff', orgUnitId: unit });
+        expect(dup.status).toBe(409);
+        expect(dup.html).toContain('id="role-error"');
+
+        const grantId = (await app.services.db.query<{ id: string }>('select id from role_grants where user_id = $1', [id])).rows[0].id;
+        const revoked = await p(path, { intent: 'revoke', grantId });
+        expect(revoked.status).toBe(200);
+        expect(revoked.html).toMatch(/role="status"[^>]*>Rooli poistettiin/);
+        expect((await app.services.db.query('select 1 from role_grants where user_id = $1', [id])).rows).toHaveLength(0);
+
+        const off = await p(path, { intent: 'deactivate' });
+        expect(off.status).toBe(200);
+        expect(off.html).toMatch(/role="status"[^>]*>Tunnus poistettiin käytöstä/);
+        expect(off.html).toContain('Ota tunnus uudelleen käyttöön');
+        expect(await auditRows(adminA.tenantId, 'admin.user_deactivated', id)).toHaveLength(1);
+      });
+
+      it('explains last-admin protection on the admin\'s own page', async () => {
+        const path = `/fi/staff/users/${adminA.userId}`;
+        const view = await page(adminA)(path);
+        expect(view.html).not.toContain('Poista tunnus käytöstä'); // no self-deactivation button
+        const grantId = (await app.services.db.query<{ id: string }>(`select id from role_grants where user_id = $1 and role = 'tenant_admin'`, [adminA.userId])).rows[0].id;
+        const r = await page(adminA)(path, { intent: 'revoke', grantId });
+        expect(r.status).toBe(409);
+        expect(r.html).toMatch(/role="alert"[^>]*>Et voi poistaa omaa pääkäyttäjän rooliasi/);
+        const self = await page(adminA)(path, { intent: 'deactivate' });
+        expect(self.status).toBe(409);
+        expect((await app.services.db.query('select active from staff_users where id = $1', [adminA.userId])).rows[0]).toEqual({ active: true });
+      });
+
+      it('shows the org-unit tree and creates, renames, moves and deletes units', async () => {
+        const p = page(adminA);
+        const tree = await p('/fi/staff/org-units');
+        expect(tree.status).toBe(200);
+        expect(tree.html).toContain('<title>Organisaatioyksiköt</title>');
+        expect(tree.html).toMatch(/Kasvatus ja koulutus<\/a> <span class="badge">Toimiala<\/span><ul class="org-tree">/);
+
+        const missing = await p('/fi/staff/org-units', { intent: 'create', kind: 'other', 'names.fi': '', 'names.sv': 'Endast svenska', parentId: '' });
+        expect(missing.status).toBe(400);
+        expect(missing.html).toContain('id="names-fi-error"');
+        expect(missing.html).toContain('value="Endast svenska"');
+
+        const parent = await unitId(adminA.tenantId, 'Asiakaspalvelu');
+        const created = await p('/fi/staff/org-units', { intent: 'create', kind: 'service_point', 'names.fi': 'Palvelupiste Kirjasto', 'names.sv': '', 'names.en': '', parentId: parent });
+        expect(created.status).toBe(200);
+        expect(created.html).toMatch(/role="status"[^>]*>Yksikkö Palvelupiste Kirjasto luotiin/);
+        const id = await unitId(adminA.tenantId, 'Palvelupiste Kirjasto');
+        expect(await app.services.orgUnits.ancestors(adminA.tenantId, id)).toEqual([id, parent]);
+
+        const path = `/fi/staff/org-units/${id}`;
+        const view = await p(path);
+        expect(view.status).toBe(200);
+        expect(view.html).toContain('Asiakaspalvelu');
+        const renamed = await p(path, { intent: 'update', kind: 'other', 'names.fi': 'Kirjaston palvelupiste', 'names.sv': 'Bibliotekets servicepunkt', 'names.en': '' });
+        expect(renamed.status).toBe(200);
+        expect(renamed.html).toMatch(/role="status"[^>]*>Yksikkö tallennettiin/);
+        expect(renamed.html).toContain('<h1>Kirjaston palvelupiste</h1>');
+
+        // The parent select offers neither the unit itself nor its subtree.
+        const education = await unitId(adminA.tenantId, 'Kasvatus ja koulutus');
+        const eduPage = await p(`/fi/staff/org-units/${education}`);
+        const moveSelect = /<select id="parentId"[\s\S]*?<\/select>/.exec(eduPage.html)![0];
+        expect(moveSelect).not.toContain('Päiväkoti Satakieli');
+        expect(moveSelect).toContain('Asiakaspalvelu');
+        // A crafted post is refused all the same.
+        const cycle = await p(`/fi/staff/org-units/${education}`, { intent: 'move', parentId: await unitId(adminA.tenantId, 'Päiväkoti Satakieli') });
+        expect(cycle.status).toBe(409);
+        expect(cycle.html).toContain('id="parentId-error"');
+        expect(cycle.html).toContain('Yksikköä ei voi siirtää itsensä tai oman alayksikkönsä alle.');
+
+        const moved = await p(path, { intent: 'move', parentId: education });
+        expect(moved.status).toBe(200);
+        expect(moved.html).toMatch(/role="status"[^>]*>Yksikkö siirrettiin/);
+
+        const hasChildren = await p(`/fi/staff/org-units/${education}`, { intent: 'delete' });
+        expect(hasChildren.status).toBe(409);
+        expect(hasChildren.html).toMatch(/role="alert"[^>]*>Yksikköä ei voi poistaa, koska sillä on alayksiköitä/);
+
+        const deleted = await p(path, { intent: 'delete' });
+        expect(deleted.status).toBe(302);
+        expect(deleted.location).toBe('/fi/staff/org-units?notice=deleted');
+        expect((await p('/fi/staff/org-units?notice=deleted')).html).toMatch(/role="status"[^>]*>Yksikkö poistettiin/);
+        expect((await app.services.db.query('select 1 from org_units where id = $1', [id])).rows).toHaveLength(0);
+        expect(await auditRows(adminA.tenantId, 'admin.org_unit_deleted', id)).toHaveLength(1);
+      });
+
+      it("404s another tenant's user and unit on pages, reading or posting, and changes nothing", async () => {
+        const p = page(adminA);
+        const unitB = (await app.services.db.query<{ id: string; names: Json }>('select id, names from org_units where tenant_id = $1 order by id limit 1', [tenantB])).rows[0];
+        const userB = adminB.userId;
+        for (const path of [`/fi/staff/users/${userB}`, `/fi/staff/org-units/${unitB.id}`, '/fi/staff/users/not-a-uuid', '/fi/staff/org-units/42']) {
+          const r = await p(path);
+          expect(r.status).toBe(404);
+          expect(r.html).toContain('Kohdetta ei löytynyt');
+        }
+        const writes = [
+          await p(`/fi/staff/users/${userB}`, { intent: 'update', name: 'Kaapattu', email: 'kaapattu@esimerkkila.fi' }),
+          await p(`/fi/staff/users/${userB}`, { intent: 'deactivate' }),
+          await p(`/fi/staff/users/${userB}`, { intent: 'grant', role: 'communications' }),
+          await p(`/fi/staff/org-units/${unitB.id}`, { intent: 'update', kind: 'other', 'names.fi': 'Kaapattu' }),
+          await p(`/fi/staff/org-units/${unitB.id}`, { intent: 'move', parentId: '' }),
+          await p(`/fi/staff/org-units/${unitB.id}`, { intent: 'delete' }),
+        ];
+        for (const r of writes) expect(r.status).toBe(404);
+        expect((await app.services.db.query<Json>('select names from org_units where id = $1', [unitB.id])).rows[0].names).toEqual(unitB.names);
+        expect((await app.services.db.query<Json>('select name, active from staff_users where id = $1', [userB])).rows[0]).toEqual({ name: 'Jaana Järvinen', active: true });
+        expect((await app.services.db.query('select 1 from role_grants where user_id = $1', [userB])).rows).toHaveLength(1);
+      });
+    });
   });
 }
