@@ -119,8 +119,13 @@ for (const engine of engines()) {
 
         const renamed = await a('PATCH', `/api/v1/org-units/${id}`, { names: { fi: 'Palvelupiste Rautatieasema' } });
         expect(renamed.status).toBe(200);
-        expect(renamed.body.names).toEqual({ fi: 'Palvelupiste Rautatieasema' });
-        expect(await auditRows(adminA.tenantId, 'admin.org_unit_updated', id)).toHaveLength(1);
+        expect(renamed.body.names).toEqual({ fi: 'Palvelupiste Rautatieasema', sv: 'Servicepunkten Stationen' });
+        const cleared = await a('PATCH', `/api/v1/org-units/${id}`, { names: { sv: null } });
+        expect(cleared.body.names).toEqual({ fi: 'Palvelupiste Rautatieasema' });
+        const noDefault = await a('PATCH', `/api/v1/org-units/${id}`, { names: { fi: '  ' } });
+        expect(noDefault.status).toBe(400);
+        expect(noDefault.body.error.fields).toEqual({ 'names.fi': 'required' });
+        expect(await auditRows(adminA.tenantId, 'admin.org_unit_updated', id)).toHaveLength(2);
 
         const moved = await a('PATCH', `/api/v1/org-units/${id}`, { parentId: null });
         expect(moved.status).toBe(200);
@@ -583,6 +588,11 @@ for (const engine of engines()) {
         const hasChildren = await p(`/fi/staff/org-units/${education}`, { intent: 'delete' });
         expect(hasChildren.status).toBe(409);
         expect(hasChildren.html).toMatch(/role="alert"[^>]*>Yksikköä ei voi poistaa, koska sillä on alayksiköitä/);
+        const satakieli = await p(`/fi/staff/org-units/${await unitId(adminA.tenantId, 'Päiväkoti Satakieli')}`);
+        expect(satakieli.html).toMatch(/Pirjo Päiväkoti<\/a> – Yksikön henkilöstö/);
+        const hasGrants = await p(`/fi/staff/org-units/${await unitId(adminA.tenantId, 'Päiväkoti Satakieli')}`, { intent: 'delete' });
+        expect(hasGrants.status).toBe(409);
+        expect(hasGrants.html).toContain('koska siihen on annettu rooleja');
 
         const deleted = await p(path, { intent: 'delete' });
         expect(deleted.status).toBe(302);

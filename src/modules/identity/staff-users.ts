@@ -141,6 +141,19 @@ export class StaffUserService {
     return this.load(this.deps.db, tenantId, id);
   }
 
+  /** Who holds a role scoped to exactly this unit (shown on the unit's page; such grants block deleting it). */
+  async grantsInUnit(actor: Actor, tenantId: string, unitId: string): Promise<{ grantId: string; role: Role; userId: string; name: string; active: boolean }[]> {
+    requireAdmin(actor, tenantId, USERS_SCOPE);
+    if (!isUuid(unitId)) return [];
+    const r = await this.deps.db.query<{ grant_id: string; role: Role; user_id: string; name: string; active: boolean }>(
+      `select g.id as grant_id, g.role, u.id as user_id, u.name, u.active from role_grants g
+       join staff_users u on u.tenant_id = g.tenant_id and u.id = g.user_id
+       where g.tenant_id = $1 and g.org_unit_id = $2 order by lower(u.name), g.role`,
+      [tenantId, unitId],
+    );
+    return r.rows.map((x) => ({ grantId: x.grant_id, role: x.role, userId: x.user_id, name: x.name, active: x.active }));
+  }
+
   /**
    * Creates an account without a password and e-mails its owner a link to set one
    * (a password_reset one-time token, valid INVITE_TTL_DAYS), in the same transaction.

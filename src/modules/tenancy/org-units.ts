@@ -164,7 +164,8 @@ export class OrgUnitService {
     return this.db.transaction(async (tx) => {
       await lockTree(tx, tenantId);
       const current = await this.load(tx, tenantId, id);
-      const names = patch.names !== undefined ? await checkNames(tx, tenantId, patch.names) : current.names;
+      // PATCH semantics per language: a given name replaces, null or "" removes, an absent one stays.
+      const names = patch.names !== undefined ? await checkNames(tx, tenantId, { ...current.names, ...patch.names }) : current.names;
       const kind = patch.kind ?? current.kind;
       const parentId = patch.parentId !== undefined ? patch.parentId || null : current.parentId;
       if (parentId !== current.parentId && parentId !== null) {

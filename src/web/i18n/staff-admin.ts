@@ -118,6 +118,8 @@ export const staffAdmin = defineMessages({
     unitDeleted: 'Yksikkö poistettiin.',
     backToUnits: 'Takaisin yksikköpuuhun',
     location: 'Sijainti',
+    holdersTitle: 'Roolit tässä yksikössä',
+    noHolders: 'Kenellekään ei ole annettu roolia tähän yksikköön.',
   },
   sv: {
     forbiddenTitle: 'Ingen behörighet',
@@ -229,6 +231,8 @@ export const staffAdmin = defineMessages({
     unitDeleted: 'Enheten togs bort.',
     backToUnits: 'Tillbaka till enhetsträdet',
     location: 'Placering',
+    holdersTitle: 'Roller i den här enheten',
+    noHolders: 'Ingen har fått en roll i den här enheten.',
   },
   en: {
     forbiddenTitle: 'No access',
@@ -340,6 +344,8 @@ export const staffAdmin = defineMessages({
     unitDeleted: 'The unit was deleted.',
     backToUnits: 'Back to the unit tree',
     location: 'Location',
+    holdersTitle: 'Roles in this unit',
+    noHolders: 'Nobody holds a role in this unit.',
   },
 });
 

@@ -6,6 +6,7 @@ import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
+import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import {
   AdminErrorBoundary,
@@ -40,7 +41,8 @@ export async function loader({ context, params, request }: LoaderArgs) {
     };
     walk(tree);
     const names = new Map(rows.map((r) => [r.id, r.name]));
-    return { lang, unit, parents: rows, path: path.map((id) => names.get(id) ?? '') };
+    const holders = await context.services.staffUsers.grantsInUnit(context.actor, context.tenant.id, unit.id);
+    return { lang, unit, parents: rows, path: path.map((id) => names.get(id) ?? ''), holders };
   });
 }
 
@@ -75,7 +77,8 @@ export async function action({ context, params, request }: ActionArgs) {
 }
 
 export default function OrgUnitPage() {
-  const { lang, unit, parents, path } = useLoaderData<typeof loader>();
+  const { lang, unit, parents, path, holders } = useLoaderData<typeof loader>();
+  const s = translator(staff, lang);
   const result = useActionData() as AdminActionResult | undefined;
   const t = translator(staffAdmin, lang);
   const name = pick(unit.names, lang);
@@ -95,6 +98,22 @@ export default function OrgUnitPage() {
         <dt>{t('location')}</dt>
         <dd>{path.length ? path.join(' › ') : t('topLevel')}</dd>
       </dl>
+
+      <section aria-labelledby="holders">
+        <h2 id="holders">{t('holdersTitle')}</h2>
+        {holders.length === 0 ? (
+          <p>{t('noHolders')}</p>
+        ) : (
+          <ul>
+            {holders.map((h) => (
+              <li key={h.grantId}>
+                <a href={`/${lang}/staff/users/${h.userId}`}>{h.name}</a> – {s(ROLE_LABEL[h.role])}
+                {!h.active && <> ({t('statusInactive')})</>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
 
       <section aria-labelledby="rename">
         <h2 id="rename">{t('renameTitle')}</h2>
