@@ -243,6 +243,28 @@ for (const engine of engines()) {
         expect(audit[0]).toMatchObject({ actor_kind: 'staff', actor_id: adminA.userId, target_kind: 'staff_user' });
       });
 
+      it('resends the invite with a fresh token and voids the old one', async () => {
+        const id = await userId(adminA.tenantId, 'sara.svensson@esimerkkila.fi');
+        const r = await api(adminA)('POST', `/api/v1/staff-users/${id}/invite`);
+        expect(r.status).toBe(204);
+        const tokens = await app.services.db.query<Json>(
+          `select used_at from one_time_tokens where purpose = 'password_reset' and subject = $1 order by created_at`,
+          [id],
+        );
+        expect(tokens.rows).toHaveLength(2);
+        expect(tokens.rows[0].used_at).not.toBeNull();
+        expect(tokens.rows[1].used_at).toBeNull();
+        for (let i = 0; i < 100; i++) {
+          const mails = await app.services.db.query('select 1 from outbox_messages where recipient = $1', ['sara.svensson@esimerkkila.fi']);
+          if (mails.rows.length === 2) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        expect((await app.services.db.query('select 1 from outbox_messages where recipient = $1', ['sara.svensson@esimerkkila.fi'])).rows).toHaveLength(2);
+        expect(await auditRows(adminA.tenantId, 'admin.user_invited', id)).toHaveLength(1);
+        expect((await api(adminA)('POST', `/api/v1/staff-users/${adminB.userId}/invite`)).status).toBe(404);
+        expect((await api(commsA)('POST', `/api/v1/staff-users/${id}/invite`)).status).toBe(403);
+      });
+
       it('refuses a second account with the same e-mail in the tenant, in any letter case', async () => {
         const r = await api(adminA)('POST', '/api/v1/staff-users', { name: 'Toinen Admin', email: 'ADMIN@esimerkkila.fi' });
         expect(r.status).toBe(409);
@@ -520,6 +542,11 @@ for (const engine of engines()) {
         expect(revoked.status).toBe(200);
         expect(revoked.html).toMatch(/role="status"[^>]*>Rooli poistettiin/);
         expect((await app.services.db.query('select 1 from role_grants where user_id = $1', [id])).rows).toHaveLength(0);
+
+        expect(view.html).toContain('<dt>Salasana</dt><dd>ei vielä asetettu</dd>');
+        const resent = await p(path, { intent: 'invite' });
+        expect(resent.status).toBe(200);
+        expect(resent.html).toMatch(/role="status"[^>]*>Salasanalinkki lähetettiin osoitteeseen kalle@esimerkkila.fi/);
 
         const off = await p(path, { intent: 'deactivate' });
         expect(off.status).toBe(200);

@@ -28,6 +28,12 @@ export const staffUsersApi: ApiRoutes = (app, services) => {
     return users.update(actor, tenant.id, req.params.id, req.body, { ip, origin });
   });
 
+  app.post<IdParams>('/api/v1/staff-users/:id/invite', async (req, reply) => {
+    const { actor, tenant, ip, origin } = req.aukio;
+    await users.resendInvite(actor, tenant.id, req.params.id, { ip, origin });
+    return reply.code(204).send();
+  });
+
   app.post<IdParams>('/api/v1/staff-users/:id/grants', async (req, reply) => {
     const { actor, tenant, ip, origin } = req.aukio;
     return reply.code(201).send(await users.grant(actor, tenant.id, req.params.id, req.body, { ip, origin }));

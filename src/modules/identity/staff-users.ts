@@ -32,6 +32,8 @@ export interface StaffUserItem {
   preferredLanguage: Lang | null;
   active: boolean;
   totpEnabled: boolean;
+  /** False until the person has set a password through the invite (or signs in another way). */
+  hasPassword: boolean;
   createdAt: string;
   lastSignInAt: string | null;
   grants: StaffGrant[];
@@ -85,13 +87,14 @@ interface UserRow {
   preferred_language: Lang | null;
   active: boolean;
   totp_enabled: boolean;
+  has_password: boolean;
   created_at: string;
   last_sign_in_at: string | null;
   grants: StaffGrant[] | null;
 }
 
 const ts = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
-const SELECT_USERS = `select u.id, u.email, u.name, u.preferred_language, u.active, u.totp_enabled,
+const SELECT_USERS = `select u.id, u.email, u.name, u.preferred_language, u.active, u.totp_enabled, u.password_hash is not null as has_password,
     ${ts('u.created_at')} as created_at, ${ts('u.last_sign_in_at')} as last_sign_in_at,
     (select json_agg(json_build_object('id', g.id, 'role', g.role, 'orgUnitId', g.org_unit_id, 'createdAt', ${ts('g.created_at')})
        order by g.created_at, g.id)
@@ -105,6 +108,7 @@ const toItem = (r: UserRow): StaffUserItem => ({
   preferredLanguage: r.preferred_language,
   active: r.active,
   totpEnabled: r.totp_enabled,
+  hasPassword: r.has_password,
   createdAt: r.created_at,
   lastSignInAt: r.last_sign_in_at,
   grants: r.grants ?? [],
@@ -161,7 +165,7 @@ export class StaffUserService {
   async create(actor: Actor, tenantId: string, input: unknown, ctx: CommandContext): Promise<StaffUserItem> {
     requireAdmin(actor, tenantId, USERS_SCOPE);
     const v = parse(createStaffUserSchema, input);
-    const { db, audit, mail } = this.deps;
+    const { db, audit } = this.deps;
     return db.transaction(async (tx) => {
       const tenant = await tenantFacts(tx, tenantId);
       if (v.preferredLanguage && !tenant.languages.includes(v.preferredLanguage)) {
@@ -180,15 +184,7 @@ export class StaffUserService {
         throw e;
       }
 
-      const token = randomToken(32);
-      await tx.query(
-        `insert into one_time_tokens (tenant_id, purpose, token_hash, subject, data, expires_at)
-         values ($1, 'password_reset', $2, $3, $4, now() + make_interval(days => $5))`,
-        [tenantId, sha256(token), id, JSON.stringify({ reason: 'invite' }), INVITE_TTL_DAYS],
-      );
-      const lang = v.preferredLanguage ?? tenant.defaultLanguage;
-      const link = `${linkOrigin(this.deps.publicUrl, ctx.origin)}/${lang}/staff/reset-password?token=${encodeURIComponent(token)}`;
-      await mail.enqueue(tx, inviteMail(tenantId, lang, pick(tenant.names, lang).text, v.name, v.email, link));
+      await this.sendInvite(tx, tenantId, tenant, { id, name: v.name, email: v.email, preferredLanguage: v.preferredLanguage ?? null }, ctx);
 
       await audit.record(tx, tenantId, actor, {
         action: 'admin.user_created',
@@ -198,6 +194,22 @@ export class StaffUserService {
         ip: ctx.ip,
       });
       return this.load(tx, tenantId, id);
+    });
+  }
+
+  /**
+   * Sends a new "set your password" link (e.g. the first one expired or got lost); earlier
+   * unused links of the user stop working. Not for deactivated accounts.
+   */
+  async resendInvite(actor: Actor, tenantId: string, id: string, ctx: CommandContext): Promise<void> {
+    requireAdmin(actor, tenantId, USERS_SCOPE);
+    const { db, audit } = this.deps;
+    await db.transaction(async (tx) => {
+      const user = await this.load(tx, tenantId, id);
+      if (!user.active) throw new AppError('conflict', 409, { reason: 'inactive' });
+      await voidResetTokens(tx, tenantId, id);
+      await this.sendInvite(tx, tenantId, await tenantFacts(tx, tenantId), user, ctx);
+      await audit.record(tx, tenantId, actor, { action: 'admin.user_invited', targetKind: 'staff_user', targetId: id, ip: ctx.ip });
     });
   }
 
@@ -252,10 +264,7 @@ export class StaffUserService {
           await assertAdminRemains(tx, tenantId);
           await sessions.destroyAllForStaff(tx, tenantId, id);
           // An unused invite or reset link must not bring a deactivated account back.
-          await tx.query(
-            `update one_time_tokens set used_at = now() where tenant_id = $1 and purpose = 'password_reset' and subject = $2 and used_at is null`,
-            [tenantId, id],
-          );
+          await voidResetTokens(tx, tenantId, id);
         }
         await audit.record(tx, tenantId, actor, {
           action: next.active ? 'admin.user_reactivated' : 'admin.user_deactivated',
@@ -334,12 +343,38 @@ export class StaffUserService {
     });
   }
 
+  /** The invite: a password_reset one-time token and the e-mail carrying it, in the caller's transaction. */
+  private async sendInvite(
+    tx: Queryable,
+    tenantId: string,
+    tenant: Awaited<ReturnType<typeof tenantFacts>>,
+    user: { id: string; name: string; email: string; preferredLanguage: Lang | null },
+    ctx: CommandContext,
+  ) {
+    const token = randomToken(32);
+    await tx.query(
+      `insert into one_time_tokens (tenant_id, purpose, token_hash, subject, data, expires_at)
+       values ($1, 'password_reset', $2, $3, $4, now() + make_interval(days => $5))`,
+      [tenantId, sha256(token), user.id, JSON.stringify({ reason: 'invite' }), INVITE_TTL_DAYS],
+    );
+    const lang = user.preferredLanguage && tenant.languages.includes(user.preferredLanguage) ? user.preferredLanguage : tenant.defaultLanguage;
+    const link = `${linkOrigin(this.deps.publicUrl, ctx.origin)}/${lang}/staff/reset-password?token=${encodeURIComponent(token)}`;
+    await this.deps.mail.enqueue(tx, inviteMail(tenantId, lang, pick(tenant.names, lang).text, user.name, user.email, link));
+  }
+
   private async load(q: Queryable, tenantId: string, id: string): Promise<StaffUserItem> {
     if (!isUuid(id)) throw new AppError('not_found', 404);
     const r = await q.query<UserRow>(`${SELECT_USERS} where u.tenant_id = $1 and u.id = $2`, [tenantId, id]);
     if (!r.rows[0]) throw new AppError('not_found', 404);
     return toItem(r.rows[0]);
   }
+}
+
+async function voidResetTokens(tx: Queryable, tenantId: string, userId: string) {
+  await tx.query(`update one_time_tokens set used_at = now() where tenant_id = $1 and purpose = 'password_reset' and subject = $2 and used_at is null`, [
+    tenantId,
+    userId,
+  ]);
 }
 
 const emailTaken = () => new AppError('conflict', 409, { reason: 'email_taken', fields: { email: 'email_taken' } });

@@ -68,6 +68,11 @@ export async function action({ context, params, request }: ActionArgs) {
         case 'revoke':
           await staffUsers.revoke(actor, tenant.id, id, form.grantId ?? '', ctx);
           return { ok: true, intent, notice: 'roleRevoked' };
+        case 'invite': {
+          await staffUsers.resendInvite(actor, tenant.id, id, ctx);
+          const user = await staffUsers.get(actor, tenant.id, id);
+          return { ok: true, intent, notice: 'inviteSent', vars: { email: user.email } };
+        }
         case 'deactivate':
         case 'reactivate':
           await staffUsers.update(actor, tenant.id, id, { active: intent === 'reactivate' }, ctx);
@@ -88,7 +93,7 @@ export default function UserPage() {
   const s = translator(staff, lang);
   const details = forIntent(result, 'update');
   const roles = forIntent(result, 'grant', 'revoke');
-  const status = forIntent(result, 'deactivate', 'reactivate');
+  const status = forIntent(result, 'deactivate', 'reactivate', 'invite');
   const langName = { fi: t('langFi'), sv: t('langSv'), en: t('langEn') };
   const v = details.values;
   return (
@@ -108,6 +113,8 @@ export default function UserPage() {
         <dd>{user.active ? t('statusActive') : t('statusInactive')}</dd>
         <dt>{t('lastSignIn')}</dt>
         <dd>{user.lastSignInAt ? new Date(user.lastSignInAt).toLocaleString(`${lang}-FI`, { timeZone: 'Europe/Helsinki' }) : t('never')}</dd>
+        <dt>{t('passwordFact')}</dt>
+        <dd>{user.hasPassword ? t('passwordSet') : t('passwordNotSet')}</dd>
         <dt>{t('twoFactor')}</dt>
         <dd>{user.totpEnabled ? t('yes') : t('no')}</dd>
       </dl>
@@ -217,6 +224,16 @@ export default function UserPage() {
         <h2 id="status">{t('statusTitle')}</h2>
         <FormOutcome result={status} lang={lang} />
         <p>{user.active ? t('activeText') : t('inactiveText')}</p>
+        {user.active && (
+          <Form method="post" reloadDocument>
+            <CsrfField />
+            <input type="hidden" name="intent" value="invite" />
+            <p id="invite-hint">{t('resendHint')}</p>
+            <button type="submit" className="secondary" aria-describedby="invite-hint">
+              {t('resendInvite')}
+            </button>
+          </Form>
+        )}
         {user.active ? (
           !isSelf && (
             <Form method="post" reloadDocument>
