@@ -17,6 +17,16 @@ export class AppError extends Error {
     super(code);
     this.name = 'AppError';
   }
+
+  /**
+   * The built web app bundles its own copy of this class, so an AppError thrown by a
+   * service (the server's copy) would fail `instanceof AppError` in a page action and
+   * become a 500. Matching by shape makes both copies recognise each other.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    const e = x as { name?: unknown; code?: unknown; status?: unknown } | null;
+    return x instanceof Error && e?.name === 'AppError' && typeof e.code === 'string' && typeof e.status === 'number';
+  }
 }
 
 const MESSAGES = {

@@ -4,6 +4,8 @@ import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
 import { StaffAuthService } from '../modules/identity/staff-auth.ts';
+import { StaffUserService } from '../modules/identity/staff-users.ts';
+import { OrgUnitService } from '../modules/tenancy/org-units.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -29,6 +31,8 @@ export interface Services {
   email: EmailAdapter;
   mail: Mailer;
   staffAuth: StaffAuthService;
+  orgUnits: OrgUnitService;
+  staffUsers: StaffUserService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -70,8 +74,17 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
-    staffAuth: undefined as unknown as StaffAuthService, // set below: it is built from the services above
-  };
+  } as Omit<Services, 'orgUnits' | 'staffUsers' | 'staffAuth'> as Services;
+  services.orgUnits = new OrgUnitService(db, services.audit);
+  services.staffUsers = new StaffUserService({
+    db,
+    audit: services.audit,
+    sessions: services.sessions,
+    mail: services.mail,
+    orgUnits: services.orgUnits,
+    publicUrl: config.PUBLIC_URL,
+  });
+  // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   return services;
 }

@@ -10,6 +10,7 @@ import {
   useRouteLoaderData,
   type LoaderFunctionArgs,
 } from 'react-router';
+import { errorMessage } from '../platform/errors.ts';
 import { isLang, pick, type Lang } from '../platform/i18n.ts';
 import { common } from './i18n/common.ts';
 import { translator } from './i18n/define.ts';
@@ -105,7 +106,8 @@ export function ErrorBoundary() {
   const lang = useLang();
   const t = translator(common, lang);
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const title = notFound ? t('notFoundTitle') : t('errorTitle');
+  const forbidden = isRouteErrorResponse(error) && error.status === 403;
+  const title = notFound ? t('notFoundTitle') : forbidden ? errorMessage('forbidden', lang) : t('errorTitle');
   return (
     <>
       <title>{title}</title>
@@ -114,7 +116,7 @@ export function ErrorBoundary() {
       </a>
       <main id="main" className="container narrow" tabIndex={-1}>
         <h1>{title}</h1>
-        <p>{notFound ? t('notFoundText') : t('errorText')}</p>
+        {!forbidden && <p>{notFound ? t('notFoundText') : t('errorText')}</p>}
         <p>
           <a href={`/${lang}`}>{t('backToFront')}</a>
         </p>

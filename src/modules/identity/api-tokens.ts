@@ -7,7 +7,7 @@ import type { ApiToken } from './actor.ts';
  * Scopes an integration token can hold. Modules add theirs here so the admin form
  * can offer them; a token can only do what its scopes say.
  */
-export const API_SCOPES = ['tenant:read', 'staff:read', 'audit:read', 'catalog:import', 'events:read'] as const;
+export const API_SCOPES = ['tenant:read', 'staff:read', 'audit:read', 'catalog:import', 'events:read', 'admin:users', 'admin:org-units'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export interface ApiTokenListItem {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from './errors.ts';
+
+describe('AppError', () => {
+  it('is recognised across copies of the class (server and web bundle)', () => {
+    // What the web bundle's copy of AppError looks like to the server's copy.
+    class OtherCopy extends Error {
+      readonly code = 'not_found';
+      readonly status = 404;
+      constructor() {
+        super('not_found');
+        this.name = 'AppError';
+      }
+    }
+    expect(new OtherCopy() instanceof AppError).toBe(true);
+    expect(new AppError('forbidden', 403) instanceof AppError).toBe(true);
+    expect(new Error('x') instanceof AppError).toBe(false);
+    expect({ name: 'AppError', code: 'x', status: 1 } instanceof AppError).toBe(false);
+  });
+});

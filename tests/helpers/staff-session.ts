@@ -1,0 +1,48 @@
+import { randomToken } from '../../src/platform/crypto.ts';
+import type { TestApp } from './app.ts';
+
+export interface StaffSession {
+  /** Value for the Cookie header: the session and the CSRF cookie. */
+  cookie: string;
+  /** The CSRF token: send as x-csrf-token (API) or the _csrf form field (pages). */
+  csrf: string;
+  userId: string;
+  tenantId: string;
+  /** Headers for a cookie-authenticated JSON API call (cookie, CSRF, content type). */
+  json: Record<string, string>;
+  /** Headers for a form post to a page (cookie, form content type); add _csrf to the body. */
+  form: Record<string, string>;
+}
+
+/**
+ * Signs a staff member in without the sign-in page: a session row straight through
+ * SessionService, plus a CSRF cookie the test chooses. The user must exist and be active
+ * in the tenant that the host resolves to.
+ */
+export async function signInAs(app: TestApp, host: string, email: string): Promise<StaffSession> {
+  const { services } = app;
+  const tenant = await services.tenancy.resolveByHost(host);
+  if (!tenant) throw new Error(`signInAs: no tenant for host ${host}`);
+  const r = await services.db.query<{ id: string }>('select id from staff_users where tenant_id = $1 and lower(email) = lower($2)', [
+    tenant.id,
+    email,
+  ]);
+  const userId = r.rows[0]?.id;
+  if (!userId) throw new Error(`signInAs: no staff user ${email} in ${tenant.slug}`);
+  const token = await services.sessions.create(services.db, { tenantId: tenant.id, staffUserId: userId, method: 'password' });
+  const csrf = randomToken(24);
+  const cookie = `aukio_session=${token}; aukio_csrf=${csrf}`;
+  return {
+    cookie,
+    csrf,
+    userId,
+    tenantId: tenant.id,
+    json: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    form: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
+
+/** URL-encodes a form body, adding the CSRF field. */
+export function formBody(session: Pick<StaffSession, 'csrf'>, fields: Record<string, string>): string {
+  return new URLSearchParams({ _csrf: session.csrf, ...fields }).toString();
+}
