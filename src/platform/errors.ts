@@ -70,6 +70,11 @@ const MESSAGES = {
     sv: 'Länken är ogiltig eller har gått ut.',
     en: 'The link is invalid or has expired.',
   },
+  identification_failed: {
+    fi: 'Tunnistautuminen epäonnistui. Aloita tunnistautuminen alusta.',
+    sv: 'Identifieringen misslyckades. Börja identifieringen från början.',
+    en: 'Identification failed. Please start the identification again.',
+  },
   csrf_failed: {
     fi: 'Lomakkeen turvatarkistus epäonnistui. Lataa sivu uudelleen ja yritä uudelleen.',
     sv: 'Formulärets säkerhetskontroll misslyckades. Ladda om sidan och försök igen.',

@@ -3,6 +3,9 @@ import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
+import { ResidentService } from '../modules/identity/residents.ts';
+import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
+import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -27,6 +30,9 @@ export interface Services {
   events: EventBus;
   email: EmailAdapter;
   mail: Mailer;
+  residents: ResidentService;
+  /** Residents' strong identification; null when not configured or switched off. */
+  identity: { suomifi: SamlIdentityAdapter | null; dev: DevIdentityAdapter | null };
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -68,6 +74,27 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
+    // Wired just below: it needs audit, sessions and mail from this object.
+    residents: undefined as unknown as ResidentService,
+    identity: identityAdapters(config),
   };
+  services.residents = new ResidentService(db, services.audit, services.sessions, services.mail, log, config.SESSION_SECRET);
   return services;
+}
+
+/** Suomi.fi when SAML_* is configured; the development IdP when DEV_IDP is on. */
+function identityAdapters(config: Config): Services['identity'] {
+  return {
+    suomifi: config.SAML_IDP_ENTRY_POINT
+      ? new SamlIdentityAdapter({
+          idpEntryPoint: config.SAML_IDP_ENTRY_POINT,
+          idpCert: config.SAML_IDP_CERT!,
+          spEntityId: config.SAML_SP_ENTITY_ID!,
+          spPrivateKey: config.SAML_SP_PRIVATE_KEY!,
+          spCert: config.SAML_SP_CERT!,
+          callbackPath: config.SAML_CALLBACK_PATH,
+        })
+      : null,
+    dev: config.DEV_IDP ? new DevIdentityAdapter() : null,
+  };
 }
