@@ -5,7 +5,19 @@ import type { Lang } from './i18n.ts';
  * status, and the message shown to a person is looked up by code in their language.
  * Anything that is not an AppError is reported as `internal` without details.
  */
+const APP_ERROR = Symbol.for('aukio.AppError');
+
 export class AppError extends Error {
+  /**
+   * The server (src/ via tsx) and the built web bundle (build/server) each hold their own
+   * copy of this class; errors thrown by services reach the bundle's runAction. A
+   * registered symbol makes `instanceof` agree across both copies.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly code: ErrorCode,
     readonly status: number,

@@ -24,6 +24,12 @@ export async function action({ context, params, request }: ActionArgs) {
   });
 }
 
+/** A document response carries only the headers a route passes on: keep Retry-After of a 429. */
+export function headers({ actionHeaders }: { actionHeaders: Headers }): Record<string, string> {
+  const retry = actionHeaders.get('retry-after');
+  return retry ? { 'retry-after': retry } : {};
+}
+
 export default function EmailSignIn() {
   const { lang, next } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
