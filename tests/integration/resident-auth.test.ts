@@ -301,6 +301,34 @@ for (const engine of engines()) {
       expect(rows.rowCount).toBe(0);
     });
 
+    it('keeps personal identity codes and addresses out of application logs', async () => {
+      const log = app.services.log as unknown as Record<string, unknown>;
+      const calls: unknown[] = [];
+      const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+      const saved = levels.map((l) => [l, Object.getOwnPropertyDescriptor(log, l)] as const);
+      for (const l of levels) log[l] = (...args: unknown[]) => void calls.push([l, ...args]);
+      try {
+        const b = browser(app, HOST_A);
+        await b.submit('/fi/dev-idp', { person: '210281-9988', next: '/fi/my' });
+        await b.submit('/fi/dev-idp', { person: '210281-9989', next: '/fi/my' }); // fails its check
+        await b.submit('/fi/sign-in/email', { email: 'loki.testi@example.fi', next: '/fi/my' });
+        const ids = await b.request('/fi/sign-in/suomifi');
+        const id = /\bID="([^"]+)"/.exec(
+          inflateRawSync(Buffer.from(new URL(ids.headers.get('location')!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8'),
+        )![1];
+        await b.post('/saml/acs', { SAMLResponse: b64(responseXml(id, assertionXml(id, { hetu: '081181-9984', given: 'M', sn: 'M' }))) });
+      } finally {
+        for (const [l, d] of saved) {
+          if (d) Object.defineProperty(log, l, d);
+          else delete log[l];
+        }
+      }
+      const text = JSON.stringify(calls);
+      expect(calls.some((c) => JSON.stringify(c).includes('resident signed in'))).toBe(true);
+      expect(calls.some((c) => JSON.stringify(c).includes('resident identification refused'))).toBe(true);
+      for (const secret of ['210281-998', '081181-998', 'loki.testi@example.fi']) expect(text).not.toContain(secret);
+    });
+
     describe('e-mail code', () => {
       it('signs in a weak resident with the mailed code and finds them again next time', async () => {
         const b = browser(app, HOST_A);
