@@ -181,6 +181,8 @@ for (const engine of engines()) {
       [idp, sp] = await Promise.all([keyPairWithCert('idp.test'), keyPairWithCert('aukio.test')]);
       app = await startTestApp(engine.name, {
         env: {
+          // As in production (HTTPS): SAML responses must come back to the browser that started.
+          COOKIE_SECURE: 'true',
           SAML_IDP_ENTRY_POINT: IDP_ENTRY,
           SAML_IDP_CERT: idp.cert,
           SAML_SP_ENTITY_ID: SP_ENTITY,
@@ -473,10 +475,13 @@ for (const engine of engines()) {
         const b = browser(app, HOST_A);
         const { id } = await startSaml(b);
         const saml = b64(responseXml(id, signAssertion(assertionXml(id, { hetu: '081181-9984', given: 'Matti Juhani', sn: 'Meikäläinen' }), idp)));
+        const nonce = b.jar.get('aukio_saml')!;
+        expect(nonce).toBeTruthy();
         const r = await acs(b, saml);
         expect(r.status).toBe(303);
         expect(r.headers.get('location')).toBe('/fi/my');
         expect(b.jar.has('aukio_session')).toBe(true);
+        expect(b.jar.has('aukio_saml')).toBe(false);
         const my = await b.page('/fi/my');
         expect(my.html).toContain('Matti Juhani Meikäläinen');
         expect(my.html).toContain('081181-***4');
@@ -490,10 +495,23 @@ for (const engine of engines()) {
         expect(session.rows[0].auth_method).toBe('suomifi');
 
         const replay = browser(app, HOST_A);
+        replay.jar.set('aukio_saml', nonce);
         const again = await acs(replay, saml);
         expect(again.status).toBe(400);
         expect(again.headers.get('content-type')).toContain('text/html');
         expect(replay.jar.has('aukio_session')).toBe(false);
+      });
+
+      it('refuses a valid response that arrives in another browser than the one that started (login CSRF)', async () => {
+        const victim = browser(app, HOST_A);
+        const attacker = browser(app, HOST_A);
+        const { id } = await startSaml(attacker);
+        const start = await victim.request('/fi/sign-in/suomifi');
+        expect(start.headers.getSetCookie().join()).toMatch(/aukio_saml=[^;]+; Path=\/saml\/acs; Max-Age=1800; HttpOnly; Secure; SameSite=None/);
+        const saml = b64(responseXml(id, signAssertion(assertionXml(id, { hetu: '081181-9984', given: 'M', sn: 'M' }), idp)));
+        const r = await acs(victim, saml);
+        expect(r.status).toBe(400);
+        expect(victim.jar.has('aukio_session')).toBe(false);
       });
 
       it('decrypts an encrypted assertion and reads the name from displayName', async () => {

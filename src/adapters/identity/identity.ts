@@ -48,6 +48,8 @@ export interface CompleteResult {
   person: VerifiedPerson;
   /** As sent back by the provider: unvalidated, the caller checks lang and next. */
   relay: Partial<Relay> | null;
+  /** The request this answers (SAML InResponseTo), already consumed in the store. */
+  requestId?: string;
 }
 
 export type StrongMethod = 'suomifi' | 'dev_idp';
@@ -80,3 +82,6 @@ export function decodeRelay(value: string | undefined): Partial<Relay> | null {
   const p = new URLSearchParams(value);
   return { lang: p.get('lang') ?? undefined, next: p.get('next') ?? undefined };
 }
+
+/** Cookie that ties a SAML response to the browser that started the request (HTTPS only). */
+export const SAML_BROWSER_COOKIE = 'aukio_saml';

@@ -104,7 +104,7 @@ export class SamlIdentityAdapter implements StrongIdentityAdapter {
     if (!cache.consumed.has(requestId) && !(await store.consume(requestId))) {
       throw new IdentificationError('saml: response already used');
     }
-    return { person: personFromProfile(profile), relay: decodeRelay(form.RelayState) };
+    return { person: personFromProfile(profile), relay: decodeRelay(form.RelayState), requestId };
   }
 
   /** SP metadata for registering this installation with Suomi.fi. */

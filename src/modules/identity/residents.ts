@@ -9,7 +9,7 @@ import {
   type VerifiedPerson,
 } from '../../adapters/identity/identity.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
-import { hmac, safeEqual, sha256 } from '../../platform/crypto.ts';
+import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLang, type Lang } from '../../platform/i18n.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -103,15 +103,18 @@ export class ResidentService {
     private secret: string,
   ) {}
 
-  /** InResponseTo bookkeeping for SAML, in one_time_tokens, scoped to the tenant. */
-  samlRequestStore(tenantId: string): RequestIdStore {
+  /**
+   * InResponseTo bookkeeping for SAML, in one_time_tokens, scoped to the tenant. With
+   * `browserHash`, the request also remembers the browser that started it.
+   */
+  samlRequestStore(tenantId: string, browserHash?: string): RequestIdStore {
     const db = this.db;
     return {
       async save(requestId, issuedAt) {
         await db.query(
           `insert into one_time_tokens (tenant_id, purpose, token_hash, subject, data, expires_at)
            values ($1, 'saml_request', $2, $3, $4, now() + make_interval(mins => $5))`,
-          [tenantId, sha256(requestId), requestId.slice(0, 200), JSON.stringify({ issuedAt }), SAML_REQUEST_TTL_MINUTES],
+          [tenantId, sha256(requestId), requestId.slice(0, 200), JSON.stringify({ issuedAt, browser: browserHash ?? null }), SAML_REQUEST_TTL_MINUTES],
         );
       },
       async get(requestId) {
@@ -135,10 +138,23 @@ export class ResidentService {
     };
   }
 
-  /** Leg 1 of strong identification: where to send the browser. */
-  async startStrong(tenantId: string, adapter: StrongIdentityAdapter, origin: string, relay: Relay): Promise<string> {
-    const { redirectUrl } = await adapter.start({ origin, relay, store: this.samlRequestStore(tenantId) });
-    return redirectUrl;
+  /**
+   * Leg 1 of strong identification: where to send the browser. With bindBrowser, also a
+   * nonce for a cookie the browser must bring back to the ACS, so a response obtained in
+   * someone else's browser cannot sign this one in (login CSRF). Only possible over HTTPS:
+   * the IdP's cross-site POST carries only SameSite=None cookies, and those must be Secure.
+   */
+  async startStrong(
+    tenantId: string,
+    adapter: StrongIdentityAdapter,
+    origin: string,
+    relay: Relay,
+    opts: { bindBrowser?: boolean } = {},
+  ): Promise<{ redirectUrl: string; browserNonce?: string }> {
+    const browserNonce = opts.bindBrowser ? randomToken(24) : undefined;
+    const store = this.samlRequestStore(tenantId, browserNonce ? sha256(browserNonce) : undefined);
+    const { redirectUrl } = await adapter.start({ origin, relay, store });
+    return { redirectUrl, browserNonce };
   }
 
   /**
@@ -150,14 +166,28 @@ export class ResidentService {
     adapter: StrongIdentityAdapter,
     origin: string,
     form: Record<string, string>,
+    browserNonce?: string,
   ): Promise<SignedIn & { relay: Partial<Relay> | null }> {
     try {
-      const { person, relay } = await adapter.complete({ origin, form, store: this.samlRequestStore(ctx.tenantId) });
+      const { person, relay, requestId } = await adapter.complete({ origin, form, store: this.samlRequestStore(ctx.tenantId) });
+      if (requestId) await this.checkBrowser(ctx.tenantId, requestId, browserNonce);
       return { ...(await this.signInStrong(ctx, person, adapter.method)), relay };
     } catch (e) {
       if (!(e instanceof IdentificationError)) throw e;
       this.log.warn({ tenantId: ctx.tenantId, method: adapter.method, reason: e.reason }, 'resident identification refused');
       throw new AppError('identification_failed', 400);
+    }
+  }
+
+  private async checkBrowser(tenantId: string, requestId: string, browserNonce: string | undefined) {
+    const r = await this.db.query<{ browser: string | null }>(
+      `select data->>'browser' as browser from one_time_tokens
+       where tenant_id = $1 and purpose = 'saml_request' and subject = $2 and token_hash = $3`,
+      [tenantId, requestId.slice(0, 200), sha256(requestId)],
+    );
+    const expected = r.rows[0]?.browser;
+    if (expected && !(browserNonce && safeEqual(sha256(browserNonce), expected))) {
+      throw new IdentificationError('saml: response came to another browser than the one that started the request');
     }
   }
 

@@ -1,5 +1,5 @@
 import fastifyFormbody from '@fastify/formbody';
-import { decodeRelay } from '../../adapters/identity/identity.ts';
+import { decodeRelay, SAML_BROWSER_COOKIE } from '../../adapters/identity/identity.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLang } from '../../platform/i18n.ts';
 import type { ApiRoutes } from '../../server/app.ts';
@@ -36,13 +36,17 @@ export const samlRoutes: ApiRoutes = async (app, services) => {
         tenantId: ctx.tenant.id,
         ip: ctx.ip,
         lang,
-        priorSessionId: ctx.actor.kind === 'resident' ? ctx.actor.sessionId : undefined,
+        priorSessionId: ctx.actor.kind === 'resident' || ctx.actor.kind === 'staff' ? ctx.actor.sessionId : undefined,
       },
       adapter,
       ctx.origin,
       form,
+      req.cookies[SAML_BROWSER_COOKIE],
     );
     reply.header('set-cookie', ctx.cookies.session(signed.sessionToken));
+    if (req.cookies[SAML_BROWSER_COOKIE]) {
+      reply.header('set-cookie', `${SAML_BROWSER_COOKIE}=; Path=${config.SAML_CALLBACK_PATH}; Max-Age=0; HttpOnly; Secure; SameSite=None`);
+    }
     reply.header('cache-control', 'no-store');
     return reply.redirect(safeRelative(signed.relay?.next, `/${lang}/my`), 303);
   });

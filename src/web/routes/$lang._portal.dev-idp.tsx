@@ -33,7 +33,8 @@ export async function action({ context, params, request }: ActionArgs) {
         tenantId: context.tenant.id,
         ip: context.ip,
         lang,
-        priorSessionId: context.actor.kind === 'resident' ? context.actor.sessionId : undefined,
+        // A signed-in browser (resident or staff) swaps its session; the old one must not linger.
+        priorSessionId: context.actor.kind === 'resident' || context.actor.kind === 'staff' ? context.actor.sessionId : undefined,
       },
       adapter,
       context.origin,
