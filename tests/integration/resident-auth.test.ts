@@ -453,6 +453,8 @@ for (const engine of engines()) {
         const xml = await r.text();
         expect(xml).toContain(`entityID="${SP_ENTITY}"`);
         expect(xml).toContain(`Location="${ACS}"`);
+        expect(xml).toContain('AuthnRequestsSigned="true" WantAssertionsSigned="true"');
+        expect(xml).toContain('<KeyDescriptor use="encryption">');
         expect(xml).toContain(sp.cert.split('\n')[1]);
       });
 

@@ -11,6 +11,9 @@ export async function action({ context, params }: ActionArgs) {
   const lang = pageLang(context, params);
   if (context.actor.kind === 'resident') {
     await context.services.residents.signOut(context.tenant.id, context.actor, context.ip);
+  } else if (context.actor.kind === 'staff') {
+    // Staff sign out in the console (audited there); a post here still ends the session for real.
+    await context.services.sessions.destroy(context.tenant.id, context.actor.sessionId);
   }
   return redirect(`/${lang}`, { headers: { 'set-cookie': context.cookies.clearSession() } });
 }
