@@ -1,12 +1,12 @@
 import type { Lang } from './i18n.ts';
 
+const APP_ERROR = Symbol.for('aukio.AppError');
+
 /**
  * The one error type. `code` is stable (clients switch on it), `status` is the HTTP
  * status, and the message shown to a person is looked up by code in their language.
  * Anything that is not an AppError is reported as `internal` without details.
  */
-const APP_ERROR = Symbol.for('aukio.AppError');
-
 export class AppError extends Error {
   /**
    * The server (src/ via tsx) and the built web bundle (build/server) each hold their own
