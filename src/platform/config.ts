@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,28 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** PEM text or bare base64 DER; normalised to PEM and checked to parse. */
+function pemOrBase64(kind: 'certificate' | 'private key') {
+  return z.string().transform((raw, ctx) => {
+    const pem = toPem(raw, kind === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY');
+    try {
+      if (kind === 'certificate') new X509Certificate(pem);
+      else createPrivateKey(pem);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `is not a valid ${kind} (PEM or base64)` });
+      return z.NEVER;
+    }
+    return pem;
+  });
+}
+
+function toPem(raw: string, label: string): string {
+  const text = raw.replace(/\\n/g, '\n').trim();
+  if (text.startsWith('-----BEGIN')) return text + '\n';
+  const b64 = text.replace(/\s+/g, '');
+  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END ${label}-----\n`;
+}
 
 const schema = z
   .object({
@@ -34,6 +57,15 @@ const schema = z
     SEED_DEMO: bool.optional(),
     /** Built-in development identity provider for residents. Defaults to true unless production. */
     DEV_IDP: bool.optional(),
+    /** Suomi.fi e-Identification (SAML 2.0). All optional; the Suomi.fi option shows only when set. */
+    SAML_IDP_ENTRY_POINT: z.string().url().optional(),
+    /** The IdP's signing certificate, PEM or bare base64 (\n escapes accepted). */
+    SAML_IDP_CERT: pemOrBase64('certificate').optional(),
+    SAML_SP_ENTITY_ID: z.string().min(1).optional(),
+    /** Signs AuthnRequests and decrypts assertions, as Suomi.fi requires. */
+    SAML_SP_PRIVATE_KEY: pemOrBase64('private key').optional(),
+    SAML_SP_CERT: pemOrBase64('certificate').optional(),
+    SAML_CALLBACK_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /saml/acs').default('/saml/acs'),
     /** capture = store e-mails in the outbox table (embedded default); smtp = send via SMTP_URL. */
     EMAIL_ADAPTER: z.enum(['capture', 'smtp']).default('capture'),
     SMTP_URL: z
@@ -53,6 +85,13 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when EMAIL_ADAPTER=smtp' });
+    }
+    const saml = ['SAML_IDP_ENTRY_POINT', 'SAML_IDP_CERT', 'SAML_SP_ENTITY_ID', 'SAML_SP_PRIVATE_KEY', 'SAML_SP_CERT'] as const;
+    if (saml.some((k) => c[k] !== undefined)) {
+      // Half a SAML configuration would show a Suomi.fi button that cannot work.
+      for (const k of saml) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `is required when any SAML_ variable is set (${saml.join(', ')})` });
+      }
     }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -78,7 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = String(issue.path[0] ?? 'config');
     const value = cleaned[name];
     throw new ConfigError(
-      `Invalid configuration: ${name}${value !== undefined && !/SECRET|PASSWORD|URL/.test(name) ? `=${JSON.stringify(value)}` : ''} ${issue.message}`,
+      `Invalid configuration: ${name}${value !== undefined && !/SECRET|PASSWORD|URL|KEY|CERT/.test(name) ? `=${JSON.stringify(value)}` : ''} ${issue.message}`,
     );
   }
   const c = parsed.data;

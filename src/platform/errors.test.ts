@@ -5,6 +5,7 @@ describe('AppError', () => {
   it('is recognised across copies of the class (server and web bundle)', () => {
     // What the web bundle's copy of AppError looks like to the server's copy.
     class OtherCopy extends Error {
+      readonly [Symbol.for('aukio.AppError')] = true;
       readonly code = 'not_found';
       readonly status = 404;
       constructor() {
@@ -15,6 +16,7 @@ describe('AppError', () => {
     expect(new OtherCopy() instanceof AppError).toBe(true);
     expect(new AppError('forbidden', 403) instanceof AppError).toBe(true);
     expect(new Error('x') instanceof AppError).toBe(false);
-    expect({ name: 'AppError', code: 'x', status: 1 } instanceof AppError).toBe(false);
+    // Looking like one is not enough: only a copy of the class carries the registered mark.
+    expect(Object.assign(new Error('x'), { name: 'AppError', code: 'x', status: 1 }) instanceof AppError).toBe(false);
   });
 });

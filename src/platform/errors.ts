@@ -1,11 +1,23 @@
 import type { Lang } from './i18n.ts';
 
+const APP_ERROR = Symbol.for('aukio.AppError');
+
 /**
  * The one error type. `code` is stable (clients switch on it), `status` is the HTTP
  * status, and the message shown to a person is looked up by code in their language.
  * Anything that is not an AppError is reported as `internal` without details.
  */
 export class AppError extends Error {
+  /**
+   * The server (src/ via tsx) and the built web bundle (build/server) each hold their own
+   * copy of this class; errors thrown by services reach the bundle's runAction. A
+   * registered symbol makes `instanceof` agree across both copies.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly code: ErrorCode,
     readonly status: number,
@@ -16,16 +28,6 @@ export class AppError extends Error {
   ) {
     super(code);
     this.name = 'AppError';
-  }
-
-  /**
-   * The built web app bundles its own copy of this class, so an AppError thrown by a
-   * service (the server's copy) would fail `instanceof AppError` in a page action and
-   * become a 500. Matching by shape makes both copies recognise each other.
-   */
-  static [Symbol.hasInstance](x: unknown): boolean {
-    const e = x as { name?: unknown; code?: unknown; status?: unknown } | null;
-    return x instanceof Error && e?.name === 'AppError' && typeof e.code === 'string' && typeof e.status === 'number';
   }
 }
 
@@ -79,6 +81,11 @@ const MESSAGES = {
     fi: 'Linkki on virheellinen tai vanhentunut.',
     sv: 'Länken är ogiltig eller har gått ut.',
     en: 'The link is invalid or has expired.',
+  },
+  identification_failed: {
+    fi: 'Tunnistautuminen epäonnistui. Aloita tunnistautuminen alusta.',
+    sv: 'Identifieringen misslyckades. Börja identifieringen från början.',
+    en: 'Identification failed. Please start the identification again.',
   },
   csrf_failed: {
     fi: 'Lomakkeen turvatarkistus epäonnistui. Lataa sivu uudelleen ja yritä uudelleen.',

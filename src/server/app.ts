@@ -158,6 +158,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.addHook('preHandler', async (req) => {
     if (SAFE_METHODS.has(req.method) || !req.aukio || req.aukio.actor.kind === 'api_token') return;
     if (isInfraPath(req.url)) return;
+    // Endpoints another site posts to by design (SAML ACS) opt out with config: { csrf: false }
+    // and must authenticate the post some other way.
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
     const expected = req.aukio.csrfToken;
     let given = req.headers['x-csrf-token'];
     if (typeof given !== 'string' && !isApiPath(req.url)) given = await formCsrfField(req);

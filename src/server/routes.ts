@@ -2,7 +2,8 @@ import type { ApiRoutes } from './app.ts';
 import { staffAuthApi } from '../modules/identity/staff-auth-api.ts';
 import { tenancyApi } from '../modules/tenancy/api.ts';
 import { orgUnitsApi } from '../modules/tenancy/org-units-api.ts';
+import { samlRoutes } from '../modules/identity/saml-routes.ts';
 import { staffUsersApi } from '../modules/identity/staff-users-api.ts';
 
 /** Every module's API routes, mounted under /api/v1 by buildApp. */
-export const apiRoutes: ApiRoutes[] = [tenancyApi, staffAuthApi, orgUnitsApi, staffUsersApi];
+export const apiRoutes: ApiRoutes[] = [tenancyApi, staffAuthApi, orgUnitsApi, staffUsersApi, samlRoutes];

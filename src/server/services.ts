@@ -6,6 +6,9 @@ import { SessionService } from '../modules/identity/sessions.ts';
 import { StaffAuthService } from '../modules/identity/staff-auth.ts';
 import { StaffUserService } from '../modules/identity/staff-users.ts';
 import { OrgUnitService } from '../modules/tenancy/org-units.ts';
+import { ResidentService } from '../modules/identity/residents.ts';
+import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
+import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -33,6 +36,9 @@ export interface Services {
   staffAuth: StaffAuthService;
   orgUnits: OrgUnitService;
   staffUsers: StaffUserService;
+  residents: ResidentService;
+  /** Residents' strong identification; null when not configured or switched off. */
+  identity: { suomifi: SamlIdentityAdapter | null; dev: DevIdentityAdapter | null };
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -74,7 +80,8 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
-  } as Omit<Services, 'orgUnits' | 'staffUsers' | 'staffAuth'> as Services;
+    identity: identityAdapters(config),
+  } as Omit<Services, 'orgUnits' | 'staffUsers' | 'staffAuth' | 'residents'> as Services;
   services.orgUnits = new OrgUnitService(db, services.audit);
   services.staffUsers = new StaffUserService({
     db,
@@ -84,7 +91,25 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     orgUnits: services.orgUnits,
     publicUrl: config.PUBLIC_URL,
   });
+  services.residents = new ResidentService(db, services.audit, services.sessions, services.mail, log, config.SESSION_SECRET);
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   return services;
+}
+
+/** Suomi.fi when SAML_* is configured; the development IdP when DEV_IDP is on. */
+function identityAdapters(config: Config): Services['identity'] {
+  return {
+    suomifi: config.SAML_IDP_ENTRY_POINT
+      ? new SamlIdentityAdapter({
+          idpEntryPoint: config.SAML_IDP_ENTRY_POINT,
+          idpCert: config.SAML_IDP_CERT!,
+          spEntityId: config.SAML_SP_ENTITY_ID!,
+          spPrivateKey: config.SAML_SP_PRIVATE_KEY!,
+          spCert: config.SAML_SP_CERT!,
+          callbackPath: config.SAML_CALLBACK_PATH,
+        })
+      : null,
+    dev: config.DEV_IDP ? new DevIdentityAdapter() : null,
+  };
 }
