@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
 
+const MARK: unique symbol = Symbol.for('aukio.AppError') as never;
+
 describe('AppError', () => {
   it('is recognised across copies of the class (server and web bundle)', () => {
     // What the web bundle's copy of AppError looks like to the server's copy.
     class OtherCopy extends Error {
-      readonly [Symbol.for('aukio.AppError')] = true;
+      readonly [MARK] = true;
       readonly code = 'not_found';
       readonly status = 404;
       constructor() {
