@@ -130,14 +130,15 @@ export class JobQueue {
     }));
   }
 
-  /** Puts a failed job of this tenant back in line. */
-  async retry(tenantId: string, jobId: string): Promise<boolean> {
-    const r = await this.db.query<{ name: string }>(
+  /** Puts a failed job of this tenant back in line (inside tx when given, e.g. with its audit entry). */
+  async retry(tenantId: string, jobId: string, tx?: Queryable): Promise<boolean> {
+    const q = tx ?? this.db;
+    const r = await q.query<{ name: string }>(
       `select name from pgboss.job where id::text = $1 and data->>'tenantId' = $2 and state = 'failed'`,
       [jobId, tenantId],
     );
     if (!r.rows[0]) return false;
-    await this.boss.retry(r.rows[0].name, jobId);
+    await this.boss.retry(r.rows[0].name, jobId, { db: this.db.bossExecutor(tx) } as never);
     return true;
   }
 

@@ -2,6 +2,10 @@ import { CaptureEmailAdapter } from '../adapters/email/capture.ts';
 import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
+import { ApiTokenService } from '../modules/identity/api-tokens.ts';
+import { JobAdminService } from '../modules/operations/jobs.ts';
+import { OutboxService } from '../modules/operations/outbox.ts';
+import { TENANCY_CHANNEL, TenantSettingsService } from '../modules/tenancy/settings.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import type { Config } from '../platform/config.ts';
@@ -27,6 +31,10 @@ export interface Services {
   events: EventBus;
   email: EmailAdapter;
   mail: Mailer;
+  apiTokens: ApiTokenService;
+  tenantSettings: TenantSettingsService;
+  jobAdmin: JobAdminService;
+  outbox: OutboxService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -57,7 +65,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   const jobs = new JobQueue(db, log);
   const email: EmailAdapter =
     config.EMAIL_ADAPTER === 'smtp' ? new SmtpEmailAdapter(db, config.SMTP_URL!, config.EMAIL_FROM) : new CaptureEmailAdapter(db);
-  const services: Services = {
+  const services = {
     config,
     log,
     db,
@@ -68,6 +76,12 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
-  };
+  } as Services;
+  services.apiTokens = new ApiTokenService(db, services.audit);
+  services.tenantSettings = new TenantSettingsService(db, services.tenancy, services.audit, services.events);
+  services.jobAdmin = new JobAdminService(db, jobs, services.audit);
+  services.outbox = new OutboxService(db, services.audit);
+  // A settings change on any instance drops every instance's tenant cache.
+  services.events.subscribe([TENANCY_CHANNEL], () => services.tenancy.invalidate());
   return services;
 }
