@@ -108,3 +108,8 @@ export function formatHelsinki(iso: string | null | undefined, lang: Lang): stri
 
 /** Element id of a form field, e.g. theme.primary → f-theme-primary. */
 export const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+
+/** Who may read the outbox: recipients are personal data, so not every member of staff. */
+export const OUTBOX_ROLES: Role[] = ['tenant_admin', 'communications', 'customer_service'];
+
+export const OUTBOX_STATUS_LABEL = { captured: 'statusCaptured', sent: 'statusSent', failed: 'statusFailed' } as const;
