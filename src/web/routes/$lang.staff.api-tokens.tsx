@@ -1,4 +1,4 @@
-import { data, Form, redirect, useActionData, useLoaderData } from 'react-router';
+import { data, Form, redirect, useActionData, useLoaderData, type HeadersArgs } from 'react-router';
 import { API_SCOPE_DOCS, API_SCOPES } from '../../modules/identity/api-tokens.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
@@ -15,6 +15,14 @@ export async function loader({ context, params, request }: LoaderArgs) {
     scopes: API_SCOPES.map((s) => ({ scope: s, description: API_SCOPE_DOCS[s][lang] })),
     revoked: new URL(request.url).searchParams.get('revoked') === '1',
   };
+}
+
+/** A document response takes no headers from the action unless the route passes them on. */
+export function headers({ actionHeaders }: HeadersArgs) {
+  const out = new Headers();
+  const cc = actionHeaders.get('cache-control');
+  if (cc) out.set('cache-control', cc);
+  return out;
 }
 
 interface Created {
