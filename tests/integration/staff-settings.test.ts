@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { randomToken } from '../../src/platform/crypto.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { createTestDb, engines, type TestEngine } from '../helpers/engines.ts';
-import { HOST_A, HOST_B, hostFetch, type TestApp } from '../helpers/app.ts';
+import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 
 /*
  * Staff console admin pages and their APIs: tenant settings, API tokens, audit log,
@@ -298,6 +298,19 @@ for (const engine of engines()) {
         // Tenant A's log has none of B's changes.
         const a = await auditRows(app, adminA.tenantId, 'admin.settings_changed');
         expect(a.every((x) => !(x.details.fields as string[]).includes('languages'))).toBe(true);
+      });
+
+      it.skipIf(engine.name !== 'postgres')('drops the tenant cache of every instance, through the event bus', async () => {
+        const other = await startTestApp(engine.name, { databaseUrl: app.databaseUrl, work: false });
+        try {
+          // The second instance caches the tenant, then the first one changes it.
+          expect(await (await hostFetch(other, HOST_A)('/en/accessibility')).text()).toContain('aims to ensure');
+          const r = await adminA.api('PATCH', '/api/v1/tenant/settings', { accessibilityStatement: { en: 'Reviewed on another instance.' } });
+          expect(r.status).toBe(200);
+          await waitFor(async () => (await (await hostFetch(other, HOST_A)('/en/accessibility')).text()).includes('Reviewed on another instance.'), 3000, 50);
+        } finally {
+          await other.close();
+        }
       });
 
       it('GET/PATCH /api/v1/tenant/settings for a tenant admin session, with CSRF', async () => {

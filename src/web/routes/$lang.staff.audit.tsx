@@ -49,7 +49,15 @@ export default function AuditLog() {
   const older = page.nextBefore ? `?${new URLSearchParams([...query, ['before', page.nextBefore]])}` : null;
   const actorText = (kind: string, label: string | null) => {
     const k =
-      kind === 'staff' ? 'actorStaff' : kind === 'api_token' ? 'actorApiToken' : kind === 'resident' ? 'actorResident' : kind === 'system' ? 'actorSystem' : 'actorAnonymous';
+      kind === 'staff'
+        ? 'actorStaff'
+        : kind === 'api_token'
+          ? 'actorApiToken'
+          : kind === 'resident'
+            ? 'actorResident'
+            : kind === 'system'
+              ? 'actorSystem'
+              : 'actorAnonymous';
     return label ? `${label} (${t(k)})` : t(k);
   };
   const dateField = (name: 'from' | 'to', label: string) => (
@@ -154,22 +162,24 @@ export default function AuditLog() {
           </table>
         </div>
       )}
-      <nav aria-label={t('resultsTitle')} className="pager">
-        <ul className="plain">
-          {raw.before && (
-            <li>
-              <a href={`/${lang}/staff/audit${query.size ? `?${query}` : ''}`}>{t('newestEntries')}</a>
-            </li>
-          )}
-          {older && (
-            <li>
-              <a href={`/${lang}/staff/audit${older}`} rel="next">
-                {t('olderEntries')}
-              </a>
-            </li>
-          )}
-        </ul>
-      </nav>
+      {(raw.before || older) && (
+        <nav aria-label={t('resultsTitle')} className="pager">
+          <ul className="plain">
+            {raw.before && (
+              <li>
+                <a href={`/${lang}/staff/audit${query.size ? `?${query}` : ''}`}>{t('newestEntries')}</a>
+              </li>
+            )}
+            {older && (
+              <li>
+                <a href={`/${lang}/staff/audit${older}`} rel="next">
+                  {t('olderEntries')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      )}
     </>
   );
 }

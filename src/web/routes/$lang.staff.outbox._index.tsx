@@ -58,22 +58,24 @@ export default function Outbox() {
           </table>
         </div>
       )}
-      <nav aria-label={t('outboxTitle')} className="pager">
-        <ul className="plain">
-          {before && (
-            <li>
-              <a href={`/${lang}/staff/outbox`}>{t('newestMessages')}</a>
-            </li>
-          )}
-          {page.nextBefore && (
-            <li>
-              <a href={`/${lang}/staff/outbox?before=${encodeURIComponent(page.nextBefore)}`} rel="next">
-                {t('olderMessages')}
-              </a>
-            </li>
-          )}
-        </ul>
-      </nav>
+      {(before || page.nextBefore) && (
+        <nav aria-label={t('outboxTitle')} className="pager">
+          <ul className="plain">
+            {before && (
+              <li>
+                <a href={`/${lang}/staff/outbox`}>{t('newestMessages')}</a>
+              </li>
+            )}
+            {page.nextBefore && (
+              <li>
+                <a href={`/${lang}/staff/outbox?before=${encodeURIComponent(page.nextBefore)}`} rel="next">
+                  {t('olderMessages')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      )}
     </>
   );
 }

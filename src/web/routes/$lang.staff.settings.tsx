@@ -73,7 +73,12 @@ export default function Settings() {
   const shown = settings.languages;
   const langName = (l: Lang) => t(LANG_LABEL[l]);
 
-  const textField = (name: string, label: string, stored: string | undefined, opts: { hint?: string; type?: string; autoComplete?: string; lang?: Lang } = {}) => (
+  const textField = (
+    name: string,
+    label: string,
+    stored: string | undefined,
+    opts: { hint?: string; type?: string; autoComplete?: string; lang?: Lang } = {},
+  ) => (
     <div className="field">
       <label htmlFor={fieldId(name)}>{label}</label>
       {opts.hint && (
@@ -125,11 +130,7 @@ export default function Settings() {
       <Form method="post" reloadDocument noValidate className="settings-form">
         <CsrfField />
         <h2>{t('sectionLanguages')}</h2>
-        <fieldset
-          className="field"
-          aria-describedby={fields?.languages ? `${fieldId('languages')}-error` : undefined}
-          aria-invalid={fields?.languages ? true : undefined}
-        >
+        <fieldset className="field" aria-describedby={fields?.languages ? `${fieldId('languages')}-error` : undefined}>
           <legend>{t('enabledLanguages')}</legend>
           {LANGUAGES.map((l) => (
             <div className="checkbox" key={l}>
@@ -175,13 +176,22 @@ export default function Settings() {
         {textField('contact.email', t('email'), settings.contact.email, { type: 'email' })}
         {textField('contact.url', t('website'), settings.contact.url, { type: 'url', hint: t('websiteHint') })}
         {shown.map((l) => (
-          <div key={l}>{textField(`contact.address.${l}`, t('addressIn', { language: langName(l) }), settings.contact.address?.[l], { lang: l })}</div>
+          <div key={l}>
+            {textField(`contact.address.${l}`, t('addressIn', { language: langName(l) }), settings.contact.address?.[l], { lang: l })}
+          </div>
         ))}
 
         <h2>{t('sectionStatements')}</h2>
         <p>{t('statementsIntro')}</p>
         {shown.map((l) => (
-          <div key={l}>{textArea(`accessibilityStatement.${l}`, t('accessibilityIn', { language: langName(l) }), settings.accessibilityStatement[l], l)}</div>
+          <div key={l}>
+            {textArea(
+              `accessibilityStatement.${l}`,
+              t('accessibilityIn', { language: langName(l) }),
+              settings.accessibilityStatement[l],
+              l,
+            )}
+          </div>
         ))}
         {shown.map((l) => (
           <div key={l}>{textArea(`privacyNotice.${l}`, t('privacyIn', { language: langName(l) }), settings.privacyNotice[l], l)}</div>
