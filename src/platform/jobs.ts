@@ -32,6 +32,8 @@ export interface FailedJob {
   retryCount: number;
   createdOn: string;
   completedOn: string | null;
+  /** When a job in the retry state runs again (backoff), ISO 8601; null for failed jobs. */
+  nextAttemptAt: string | null;
   error: string;
 }
 
@@ -112,9 +114,11 @@ export class JobQueue {
       retry_count: number;
       created_on: string;
       completed_on: string | null;
+      next_attempt_at: string | null;
       output: unknown;
     }>(
-      `select id::text, name, state::text, retry_count, created_on::text, completed_on::text, output
+      `select id::text, name, state::text, retry_count, created_on::text, completed_on::text, output,
+         case when state = 'retry' then to_char(start_after at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end as next_attempt_at
        from pgboss.job where state in ('failed', 'retry') and data->>'tenantId' = $1
        order by created_on desc limit $2`,
       [tenantId, limit],
@@ -126,6 +130,7 @@ export class JobQueue {
       retryCount: j.retry_count,
       createdOn: j.created_on,
       completedOn: j.completed_on,
+      nextAttemptAt: j.next_attempt_at,
       error: describeOutput(j.output),
     }));
   }

@@ -600,6 +600,7 @@ for (const engine of engines()) {
         // While it waits for its next attempt the Jobs page lists it, without a Retry button.
         const page = await (await adminA.get('/en/staff/jobs')).text();
         expect(page).toContain('waiting for its next attempt');
+        expect(page).toMatch(/next attempt \d/);
         expect(page).toContain('simulated delivery failure');
 
         const sent = await waitFor(

@@ -59,6 +59,12 @@ export default function Jobs() {
                   </td>
                   <td>
                     <span className={j.state === 'failed' ? 'badge danger' : 'badge'}>{j.state === 'failed' ? t('stateFailed') : t('stateRetry')}</span>
+                    {j.nextAttemptAt && (
+                      <>
+                        <br />
+                        {t('nextAttempt', { time: formatHelsinki(j.nextAttemptAt, lang) })}
+                      </>
+                    )}
                   </td>
                   <td>{j.retryCount}</td>
                   <td className="job-error">{j.error}</td>
