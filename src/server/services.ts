@@ -65,7 +65,8 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   const jobs = new JobQueue(db, log);
   const email: EmailAdapter =
     config.EMAIL_ADAPTER === 'smtp' ? new SmtpEmailAdapter(db, config.SMTP_URL!, config.EMAIL_FROM) : new CaptureEmailAdapter(db);
-  const services = {
+  // The console's admin services are built on the core ones (one audit, tenancy and bus).
+  const core: Omit<Services, 'apiTokens' | 'tenantSettings' | 'jobAdmin' | 'outbox'> = {
     config,
     log,
     db,
@@ -76,11 +77,14 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     events: new EventBus(db),
     email,
     mail: new Mailer(jobs, email),
-  } as Services;
-  services.apiTokens = new ApiTokenService(db, services.audit);
-  services.tenantSettings = new TenantSettingsService(db, services.tenancy, services.audit, services.events);
-  services.jobAdmin = new JobAdminService(db, jobs, services.audit);
-  services.outbox = new OutboxService(db, services.audit);
+  };
+  const services: Services = {
+    ...core,
+    apiTokens: new ApiTokenService(db, core.audit),
+    tenantSettings: new TenantSettingsService(db, core.tenancy, core.audit, core.events),
+    jobAdmin: new JobAdminService(db, jobs, core.audit),
+    outbox: new OutboxService(db, core.audit),
+  };
   // A settings change on any instance drops every instance's tenant cache.
   services.events.subscribe([TENANCY_CHANNEL], () => services.tenancy.invalidate());
   return services;
