@@ -32,6 +32,8 @@ export interface FailedJob {
   retryCount: number;
   createdOn: string;
   completedOn: string | null;
+  /** When a job in the retry state runs again (backoff), ISO 8601; null for failed jobs. */
+  nextAttemptAt: string | null;
   error: string;
 }
 
@@ -112,9 +114,11 @@ export class JobQueue {
       retry_count: number;
       created_on: string;
       completed_on: string | null;
+      next_attempt_at: string | null;
       output: unknown;
     }>(
-      `select id::text, name, state::text, retry_count, created_on::text, completed_on::text, output
+      `select id::text, name, state::text, retry_count, created_on::text, completed_on::text, output,
+         case when state = 'retry' then to_char(start_after at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end as next_attempt_at
        from pgboss.job where state in ('failed', 'retry') and data->>'tenantId' = $1
        order by created_on desc limit $2`,
       [tenantId, limit],
@@ -126,18 +130,20 @@ export class JobQueue {
       retryCount: j.retry_count,
       createdOn: j.created_on,
       completedOn: j.completed_on,
+      nextAttemptAt: j.next_attempt_at,
       error: describeOutput(j.output),
     }));
   }
 
-  /** Puts a failed job of this tenant back in line. */
-  async retry(tenantId: string, jobId: string): Promise<boolean> {
-    const r = await this.db.query<{ name: string }>(
+  /** Puts a failed job of this tenant back in line (inside tx when given, e.g. with its audit entry). */
+  async retry(tenantId: string, jobId: string, tx?: Queryable): Promise<boolean> {
+    const q = tx ?? this.db;
+    const r = await q.query<{ name: string }>(
       `select name from pgboss.job where id::text = $1 and data->>'tenantId' = $2 and state = 'failed'`,
       [jobId, tenantId],
     );
     if (!r.rows[0]) return false;
-    await this.boss.retry(r.rows[0].name, jobId);
+    await this.boss.retry(r.rows[0].name, jobId, { db: this.db.bossExecutor(tx) } as never);
     return true;
   }
 

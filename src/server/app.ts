@@ -7,7 +7,6 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from 'react-router';
 import { ANONYMOUS } from '../modules/identity/actor.ts';
-import { ApiTokenService } from '../modules/identity/api-tokens.ts';
 import { safeEqual, randomToken } from '../platform/crypto.ts';
 import { AppError, errorBody, errorMessage, type ErrorCode } from '../platform/errors.ts';
 import { isLang, LANGUAGES, negotiateLanguage, type Lang } from '../platform/i18n.ts';
@@ -45,7 +44,6 @@ export interface AukioApp {
 
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<AukioApp> {
   const { config, log } = services;
-  const apiTokens = new ApiTokenService(services.db);
   let draining = false;
 
   // Typed as the base instance: the pino logger's richer type buys nothing here.
@@ -105,7 +103,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
-      const token = await apiTokens.authenticate(tenant.id, auth.slice(7).trim());
+      const token = await services.apiTokens.authenticate(tenant.id, auth.slice(7).trim());
       if (!token) return sendError(reply, new AppError('unauthenticated', 401), lang);
       ctx.actor = { kind: 'api_token', token };
       return;

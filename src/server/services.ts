@@ -2,6 +2,10 @@ import { CaptureEmailAdapter } from '../adapters/email/capture.ts';
 import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
+import { ApiTokenService } from '../modules/identity/api-tokens.ts';
+import { JobAdminService } from '../modules/operations/jobs.ts';
+import { OutboxService } from '../modules/operations/outbox.ts';
+import { TENANCY_CHANNEL, TenantSettingsService } from '../modules/tenancy/settings.ts';
 import { SessionService } from '../modules/identity/sessions.ts';
 import { StaffAuthService } from '../modules/identity/staff-auth.ts';
 import { StaffUserService } from '../modules/identity/staff-users.ts';
@@ -39,6 +43,10 @@ export interface Services {
   residents: ResidentService;
   /** Residents' strong identification; null when not configured or switched off. */
   identity: { suomifi: SamlIdentityAdapter | null; dev: DevIdentityAdapter | null };
+  apiTokens: ApiTokenService;
+  tenantSettings: TenantSettingsService;
+  jobAdmin: JobAdminService;
+  outbox: OutboxService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -69,31 +77,36 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   const jobs = new JobQueue(db, log);
   const email: EmailAdapter =
     config.EMAIL_ADAPTER === 'smtp' ? new SmtpEmailAdapter(db, config.SMTP_URL!, config.EMAIL_FROM) : new CaptureEmailAdapter(db);
-  const services: Services = {
+  const audit = new AuditService(db);
+  const sessions = new SessionService(db, config.SESSION_TTL_MINUTES);
+  const tenancy = new TenancyService(db, config.DEFAULT_TENANT);
+  const events = new EventBus(db);
+  const mail = new Mailer(jobs, email);
+  const orgUnits = new OrgUnitService(db, audit);
+  const services = {
     config,
     log,
     db,
-    tenancy: new TenancyService(db, config.DEFAULT_TENANT),
-    audit: new AuditService(db),
-    sessions: new SessionService(db, config.SESSION_TTL_MINUTES),
+    tenancy,
+    audit,
+    sessions,
     jobs,
-    events: new EventBus(db),
+    events,
     email,
-    mail: new Mailer(jobs, email),
+    mail,
     identity: identityAdapters(config),
-  } as Omit<Services, 'orgUnits' | 'staffUsers' | 'staffAuth' | 'residents'> as Services;
-  services.orgUnits = new OrgUnitService(db, services.audit);
-  services.staffUsers = new StaffUserService({
-    db,
-    audit: services.audit,
-    sessions: services.sessions,
-    mail: services.mail,
-    orgUnits: services.orgUnits,
-    publicUrl: config.PUBLIC_URL,
-  });
-  services.residents = new ResidentService(db, services.audit, services.sessions, services.mail, log, config.SESSION_SECRET);
+    orgUnits,
+    staffUsers: new StaffUserService({ db, audit, sessions, mail, orgUnits, publicUrl: config.PUBLIC_URL }),
+    residents: new ResidentService(db, audit, sessions, mail, log, config.SESSION_SECRET),
+    apiTokens: new ApiTokenService(db, audit),
+    tenantSettings: new TenantSettingsService(db, tenancy, audit, events),
+    jobAdmin: new JobAdminService(db, jobs, audit),
+    outbox: new OutboxService(db, audit),
+  } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
+  // A settings change on any instance drops every instance's tenant cache.
+  services.events.subscribe([TENANCY_CHANNEL], () => services.tenancy.invalidate());
   return services;
 }
 

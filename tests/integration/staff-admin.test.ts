@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTokenService } from '../../src/modules/identity/api-tokens.ts';
 import { sha256 } from '../../src/platform/crypto.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -79,7 +78,7 @@ for (const engine of engines()) {
       });
 
       it('lets integration tokens in by scope', async () => {
-        const tokens = new ApiTokenService(app.services.db);
+        const tokens = app.services.apiTokens;
         const { token } = await tokens.create(app.services.db, adminA.tenantId, 'org sync', ['admin:org-units'], null);
         const t = api(token);
         expect((await t('GET', '/api/v1/org-units')).status).toBe(200);
@@ -369,7 +368,7 @@ for (const engine of engines()) {
         expect(own.body.error.reason).toBe('cannot_revoke_own_admin');
 
         // Nor can an integration token take the tenant's only admin away.
-        const { token } = await new ApiTokenService(app.services.db).create(app.services.db, tenantB, 'hr sync', ['admin:users'], null);
+        const { token } = await app.services.apiTokens.create(app.services.db, tenantB, 'hr sync', ['admin:users'], null);
         const t = api(token, HOST_B);
         const revoke = await t('DELETE', `/api/v1/staff-users/${adminB.userId}/grants/${adminGrant.id}`);
         expect(revoke.status).toBe(409);

@@ -36,3 +36,12 @@ export function requireScope(actor: Actor, scope: string) {
   if (!actor.token.scopes.includes(scope)) throw new AppError('forbidden', 403, { requiredScope: scope });
   return actor.token;
 }
+
+/**
+ * Admin endpoints that integrations may also call: a staff member with one of the roles
+ * (through a signed-in session) or an API token holding the scope.
+ */
+export function requireRoleOrScope(actor: Actor, roles: Role | Role[], scope: string): void {
+  if (actor.kind === 'api_token') requireScope(actor, scope);
+  else requireRole(actor, roles);
+}

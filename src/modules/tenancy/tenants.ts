@@ -128,6 +128,14 @@ export class TenancyService {
     return tenant;
   }
 
+  /**
+   * Forgets every cached tenant, so the next request reads the database. Called after a
+   * settings change commits (and on other instances through the event bus).
+   */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
   async get(tenantId: string, q: Queryable = this.db): Promise<Tenant> {
     const r = await q.query<TenantRow>(`${SELECT} where t.id = $1`, [tenantId]);
     if (!r.rows[0]) throw new AppError('unknown_tenant', 404);
