@@ -79,6 +79,16 @@ const schema = z
     /** Failed staff sign-ins per account (and per IP ×4) within LOGIN_WINDOW_MINUTES before 429. */
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /**
+     * Which proxies may tell the client's address in X-Forwarded-For: loopback (default, a
+     * proxy on this machine), true (any — only behind a proxy that overwrites the header),
+     * false, or comma-separated addresses/CIDRs. Per-IP rate limits depend on it.
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|[0-9a-fA-F.:/,\s]+|loopback)$/, 'must be true, false, loopback or comma-separated addresses/CIDRs')
+      .default('loopback')
+      .transform((v): boolean | string[] => (v === 'true' ? true : v === 'false' ? false : v.split(',').map((x) => x.trim()).filter(Boolean))),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   })

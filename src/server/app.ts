@@ -52,7 +52,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     // Request logs carry method, route and status; never bodies, cookies or addresses.
     disableRequestLogging: true,
     bodyLimit: config.BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,

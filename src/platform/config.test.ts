@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has embedded defaults that need no configuration', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.SEED_DEMO).toBe(true);
+    expect(c.DEV_IDP).toBe(true);
+    expect(c.COOKIE_SECURE).toBe(false);
+    // Only a proxy on this machine may speak for the client's address by default.
+    expect(c.TRUST_PROXY).toEqual(['loopback']);
+  });
+
+  it('turns demo data and the development IdP off in production', () => {
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+    expect(c.SEED_DEMO).toBe(false);
+    expect(c.DEV_IDP).toBe(false);
+    expect(c.COOKIE_SECURE).toBe(true);
+  });
+
+  it('reads TRUST_PROXY as a flag or a list of addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.0.2.1']);
+  });
+
+  it('stops on a bad value with one line naming the variable', () => {
+    const bad: Record<string, string>[] = [
+      { PORT: 'abc' },
+      { DATABASE_URL: 'mysql://x' },
+      { TRUST_PROXY: 'everyone' },
+      { EMAIL_ADAPTER: 'smtp' },
+      { NODE_ENV: 'production' },
+    ];
+    for (const env of bad) {
+      let err: unknown;
+      try {
+        loadConfig(env);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message.split('\n')).toHaveLength(1);
+      const name = Object.keys(env)[0] === 'EMAIL_ADAPTER' ? 'SMTP_URL' : Object.keys(env)[0] === 'NODE_ENV' ? 'SESSION_SECRET' : Object.keys(env)[0];
+      expect(message).toContain(name);
+    }
+  });
+});
