@@ -105,6 +105,15 @@ export class JobQueue {
     } as PgBoss.SendOptions);
   }
 
+  /**
+   * Runs a job on a cron schedule (Europe/Helsinki). pg-boss keeps one schedule per name in
+   * the database, so every instance may call this at start and the job still runs once per tick.
+   */
+  async schedule(name: string, cron: string, data: JobData) {
+    if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
+    await this.boss.schedule(QUEUE_PREFIX + name, cron, data, { tz: 'Europe/Helsinki' } as PgBoss.ScheduleOptions);
+  }
+
   /** Jobs of this tenant that failed for good (retries exhausted) or are failing now. */
   async failed(tenantId: string, limit = 100): Promise<FailedJob[]> {
     const r = await this.db.query<{

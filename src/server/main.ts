@@ -19,6 +19,7 @@ export async function startAukio(config: Config, opts: { buildDir?: string; quie
   const services = await createServices(config, log);
   registerJobs(services);
   await services.jobs.start();
+  await scheduleJobs(services);
   if (config.SEED_DEMO) await seedDemo(services);
   await services.events.start();
 
@@ -54,6 +55,12 @@ export function registerJobs(services: Services) {
       await services.staffAuth.purgeExpired();
     },
   });
+}
+
+/** Housekeeping that runs on the clock, whichever instance's worker is free. */
+export async function scheduleJobs(services: Services) {
+  // Hourly: expired sessions, old throttle rows and dead one-time links.
+  await services.jobs.schedule('sessions.purge', '17 * * * *', { tenantId: 'system' });
 }
 
 async function main() {

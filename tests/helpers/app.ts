@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from 'react-router';
 import { buildApp } from '../../src/server/app.ts';
-import { registerJobs } from '../../src/server/main.ts';
+import { registerJobs, scheduleJobs } from '../../src/server/main.ts';
 import { apiRoutes } from '../../src/server/routes.ts';
 import { seedDemo } from '../../src/server/seed.ts';
 import { createServices, type Services } from '../../src/server/services.ts';
@@ -46,6 +46,7 @@ export async function startTestApp(
   const services = await createServices(config, log, testDb ? { db: testDb.db } : {});
   registerJobs(services);
   await services.jobs.start();
+  await scheduleJobs(services);
   await seedDemo(services);
   await services.events.start();
   const { app } = await buildApp(services, { webBuild: await webBuild(), clientDir: join(resolve('build'), 'client'), apiRoutes });

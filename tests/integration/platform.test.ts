@@ -81,6 +81,23 @@ for (const engine of engines()) {
       expect(await r.text()).toContain('Sidan hittades inte');
     });
 
+    it('schedules housekeeping and purges expired sessions and links', async () => {
+      const sched = await app.services.db.query<{ cron: string }>(`select cron from pgboss.schedule where name = 'aukio.sessions.purge'`);
+      expect(sched.rows[0]?.cron).toBe('17 * * * *');
+      const tenant = (await app.services.tenancy.getBySlug('esimerkkila'))!;
+      const staff = await app.services.db.query<{ id: string }>(`select id from staff_users where tenant_id = $1 limit 1`, [tenant.id]);
+      await app.services.sessions.create(app.services.db, { tenantId: tenant.id, staffUserId: staff.rows[0].id, method: 'password' });
+      await app.services.db.query(`update sessions set expires_at = now() - interval '1 minute' where tenant_id = $1`, [tenant.id]);
+      await app.services.db.transaction((tx) => app.services.jobs.enqueue(tx, 'sessions.purge', { tenantId: 'system' }));
+      const deadline = Date.now() + 20_000;
+      let left = 1;
+      while (Date.now() < deadline && left > 0) {
+        await new Promise((r) => setTimeout(r, 250));
+        left = Number((await app.services.db.query<{ n: string }>(`select count(*)::text as n from sessions where tenant_id = $1`, [tenant.id])).rows[0].n);
+      }
+      expect(left).toBe(0);
+    });
+
     it('searches the built-in pages with Finnish inflection', async () => {
       const html = await (await hostFetch(app, HOST_A)('/fi/search?q=saavutettavuuspuutteita')).text();
       expect(html).toContain('/fi/accessibility');

@@ -203,7 +203,7 @@ export class StaffAuthService {
       [this.d.config.LOGIN_WINDOW_MINUTES],
     );
     await this.d.db.query(
-      `delete from one_time_tokens where purpose in ('password_reset', 'oidc_state') and expires_at < now() - interval '1 day'`,
+      `delete from one_time_tokens where expires_at < now() - interval '1 day'`,
     );
   }
 
