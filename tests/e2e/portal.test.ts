@@ -59,6 +59,9 @@ describeE2E('resident portal in Chromium (axe, keyboard, 320 px, no JS)', () => 
       const result = page.locator('ol.results').getByRole('link', { name: p('accessibilityTitle') });
       expect(await result.count()).toBe(1);
       expect(await result.getAttribute('href')).toBe(`/${lang}/accessibility`);
+      expect(await page.getByRole('status').innerText()).toBe({ fi: '1 tulos', sv: '1 resultat', en: '1 result' }[lang]);
+      // The excerpt is the page's text, not its title again.
+      expect(await page.locator('ol.results li p').first().innerText()).not.toMatch(new RegExp(`^${p('accessibilityTitle')}`));
       // The header box keeps the query so the resident can refine it.
       expect(await page.getByRole('searchbox', { name: c('searchLabel') }).inputValue()).toBe(hit);
 
@@ -273,6 +276,10 @@ async function expectLandmarks(page: Page) {
   expect(await page.getByRole('main').count()).toBe(1);
   expect(await page.getByRole('contentinfo').count()).toBe(1);
   expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+  // Screen readers list landmarks by name: two navigations called the same are indistinguishable.
+  const navNames = await page.getByRole('navigation').evaluateAll((navs) => navs.map((n) => n.getAttribute('aria-label') ?? ''));
+  expect(navNames.every(Boolean), `unnamed navigation among ${navNames.join(', ')}`).toBe(true);
+  expect(new Set(navNames).size, `navigation names ${navNames.join(', ')}`).toBe(navNames.length);
 }
 
 async function isInViewport(page: Page, selector: string) {

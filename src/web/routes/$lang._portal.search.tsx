@@ -1,6 +1,7 @@
 import { useLoaderData } from 'react-router';
 import { format, translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
+import { portalShell } from '../i18n/portal-shell.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
 
 export function loader({ context, params, request }: LoaderArgs) {
@@ -25,7 +26,7 @@ export default function Search() {
         </div>
       ) : (
         <>
-          <p role="status">{t('resultCount', { n: results.length })}</p>
+          <p role="status">{results.length === 1 ? translator(portalShell, lang)('resultCountOne') : t('resultCount', { n: results.length })}</p>
           <ol className="results">
             {results.map((r) => (
               <li key={r.path}>
