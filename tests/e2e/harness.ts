@@ -39,7 +39,8 @@ export function describeE2E(name: string, fn: () => void) {
 
 export interface E2E {
   app: TestApp;
-  browser: Browser;
+  /** The one Chromium of this test file, launched on first use. */
+  browser(): Promise<Browser>;
   /** http://esimerkkila.localhost:<port> — Chromium resolves *.localhost to loopback itself. */
   origin(host?: string): string;
   /** A fresh context (own cookies); closed with the harness. */
@@ -52,20 +53,16 @@ export interface E2E {
 /** One app and one browser per test file; call close() in afterAll. */
 export async function startE2E(): Promise<E2E> {
   const app = await startTestApp('pglite');
-  let browser: Browser;
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
-  } catch (e) {
-    await app.close();
-    throw e;
-  }
+  // Launched on first use: a suite that finds its routes missing never starts Chromium.
+  let browser: Promise<Browser> | undefined;
+  const launch = () => (browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 }));
   const contexts: BrowserContext[] = [];
   const e2e: E2E = {
     app,
-    browser,
+    browser: launch,
     origin: (host = HOST_A) => `http://${host}:${app.port}`,
     async context(opts = {}) {
-      const ctx = await browser.newContext({ locale: 'fi-FI', viewport: { width: 1280, height: 900 }, ...opts });
+      const ctx = await (await launch()).newContext({ locale: 'fi-FI', viewport: { width: 1280, height: 900 }, ...opts });
       ctx.setDefaultTimeout(15_000);
       contexts.push(ctx);
       return ctx;
@@ -78,7 +75,7 @@ export async function startE2E(): Promise<E2E> {
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
-      await browser.close().catch(() => {});
+      if (browser) await (await browser.catch(() => undefined))?.close().catch(() => {});
       await app.close();
     },
   };

@@ -172,7 +172,7 @@ export class TenancyService {
                 ts_rank(to_tsvector($1::regconfig, doc), websearch_to_tsquery($1::regconfig, $4)) desc, i`,
       [config, pages.map((_, i) => i), pages.map((p) => `${p.title}\n${p.body}`), q, words, pages.map((p) => p.body)],
     );
-    return r.rows.map((row) => ({ path: pages[row.i].path, title: pages[row.i].title, excerpt: row.excerpt }));
+    return r.rows.map((row) => ({ path: pages[row.i].path, title: pages[row.i].title, excerpt: ellipsize(row.excerpt, pages[row.i].body) }));
   }
 
   /** Validates and applies a settings change; returns the changed field names for the audit log. */
@@ -213,4 +213,13 @@ export class TenancyService {
     this.cache.clear();
     return changed;
   }
+}
+
+/** Marks an excerpt cut from the middle of a text, so it does not read as a full sentence. */
+function ellipsize(excerpt: string, body: string): string {
+  const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
+  const e = flat(excerpt);
+  const b = flat(body);
+  if (!e) return e;
+  return `${b.startsWith(e) ? '' : '…'}${e}${b.endsWith(e) ? '' : '…'}`;
 }

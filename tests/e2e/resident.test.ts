@@ -1,0 +1,97 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describeE2E, expectAccessible, HOST_A, routeExists, screenshot, startE2E, visit, type E2E } from './harness.ts';
+
+/**
+ * A resident in real Chromium: sign-in through the development identity provider (the
+ * stand-in for Suomi.fi e-Identification), My Aukio in fi and sv, sign-out, all with axe.
+ *
+ * Contract (pages built on another branch): /{lang}/sign-in offers Suomi.fi
+ * identification, which in the embedded default leads to /{lang}/dev-idp, a list of test
+ * persons, each a submit button; /{lang}/my shows the signed-in resident; the portal
+ * header has a sign-out button. Until /fi/sign-in exists the suite skips itself loudly.
+ */
+describeE2E('resident sign-in through the development IdP, My Aukio, sign-out', () => {
+  let e2e: E2E;
+  let present = false;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    present = await routeExists(e2e, '/fi/sign-in');
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  test('sign-in and dev IdP pages in fi and sv pass axe; My Aukio needs a signed-in resident', async (ctx) => {
+    if (!present) return ctx.skip();
+    const page = await e2e.page();
+    const o = e2e.origin();
+    for (const lang of ['fi', 'sv'] as const) {
+      await visit(page, `${o}/${lang}/sign-in`);
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+      await toDevIdp(page, lang);
+      await expectAccessible(page);
+      expect(await personButtons(page).count(), 'the dev IdP lists test persons').toBeGreaterThan(0);
+      await visit(page, `${o}/${lang}/my`, { path: new RegExp(`^/${lang}/sign-in\\?next=`) });
+    }
+  });
+
+  test('a resident signs in through the dev IdP, sees My Aukio in fi and sv, and signs out', async (ctx) => {
+    if (!present) return ctx.skip();
+    const page = await e2e.page();
+    const o = e2e.origin(HOST_A);
+    await visit(page, `${o}/fi/my`, { path: /^\/fi\/sign-in\?next=/ });
+    await toDevIdp(page, 'fi');
+    const person = personButtons(page).first();
+    const label = (await person.innerText()).trim();
+    await Promise.all([page.waitForURL((u) => !u.pathname.includes('/dev-idp'), { timeout: 15_000 }), person.click()]);
+    await page.waitForLoadState('load');
+    await expectAccessible(page);
+
+    // Signed in: the header offers My Aukio and sign-out instead of sign-in.
+    const header = page.getByRole('banner');
+    expect(await header.getByRole('button', { name: 'Kirjaudu ulos' }).count()).toBe(1);
+    expect(await header.getByRole('link', { name: 'Kirjaudu', exact: true }).count()).toBe(0);
+
+    await visit(page, `${o}/fi/my`);
+    expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    // The profile shows who was identified: some word of the chosen test person's label.
+    const words = label.split(/[\s,()]+/).filter((w) => w.length > 2 && /\p{L}/u.test(w));
+    const main = await page.getByRole('main').innerText();
+    expect(words.some((w) => main.includes(w)), `My Aukio shows the person "${label}"`).toBe(true);
+    await screenshot(page, 'fi-my-desktop');
+
+    await page.getByRole('navigation', { name: 'Kieli' }).getByRole('link', { name: 'På svenska' }).click();
+    await page.waitForURL(`${o}/sv/my`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+    await expectAccessible(page);
+
+    await page.getByRole('banner').getByRole('button', { name: 'Logga ut' }).click();
+    await page.waitForLoadState('load');
+    await expectAccessible(page);
+    expect(await page.getByRole('banner').getByRole('link', { name: 'Logga in', exact: true }).count()).toBe(1);
+    await visit(page, `${o}/sv/my`, { path: /^\/sv\/sign-in\?next=/ });
+  });
+});
+
+/**
+ * From the sign-in page to the development IdP: through the page's Suomi.fi control when
+ * it has one (the real path a resident takes), else directly.
+ */
+async function toDevIdp(page: Page, lang: 'fi' | 'sv') {
+  const control = page.getByRole('main').getByRole('button', { name: /suomi\.fi/i }).or(page.getByRole('main').getByRole('link', { name: /suomi\.fi/i }));
+  if ((await control.count()) > 0) {
+    await Promise.all([page.waitForURL((u) => u.pathname.includes('/dev-idp'), { timeout: 15_000 }), control.first().click()]);
+  } else {
+    console.warn(`!!! E2E: /${lang}/sign-in has no Suomi.fi button or link; going to /${lang}/dev-idp directly.`);
+    const next = new URL(page.url()).searchParams.get('next');
+    await visit(page, new URL(`/${lang}/dev-idp${next ? `?next=${encodeURIComponent(next)}` : ''}`, page.url()).href);
+  }
+  expect(new URL(page.url()).pathname).toBe(`/${lang}/dev-idp`);
+}
+
+/** The dev IdP's test persons: the submit buttons in its main content. */
+function personButtons(page: Page) {
+  return page.getByRole('main').locator('form button:not([type]), form button[type="submit"]');
+}
