@@ -76,15 +76,19 @@ describeE2E('resident sign-in through the development IdP, My Aukio, sign-out', 
 });
 
 /**
- * From the sign-in page to the development IdP: through the page's Suomi.fi control when
- * it has one (the real path a resident takes), else directly.
+ * From the sign-in page to the development IdP the way a resident goes: its own link or
+ * button when the page offers one (the embedded default), else the Suomi.fi control
+ * (which a configured build may route to the dev IdP), else directly.
  */
 async function toDevIdp(page: Page, lang: 'fi' | 'sv') {
-  const control = page.getByRole('main').getByRole('button', { name: /suomi\.fi/i }).or(page.getByRole('main').getByRole('link', { name: /suomi\.fi/i }));
+  const main = page.getByRole('main');
+  const dev = main.locator('a[href*="/dev-idp"], form[action*="/dev-idp"] button');
+  const suomifi = main.getByRole('button', { name: /suomi\.fi/i }).or(main.getByRole('link', { name: /suomi\.fi/i }));
+  const control = (await dev.count()) > 0 ? dev : suomifi;
   if ((await control.count()) > 0) {
     await Promise.all([page.waitForURL((u) => u.pathname.includes('/dev-idp'), { timeout: 15_000 }), control.first().click()]);
   } else {
-    console.warn(`!!! E2E: /${lang}/sign-in has no Suomi.fi button or link; going to /${lang}/dev-idp directly.`);
+    console.warn(`!!! E2E: /${lang}/sign-in links to no development IdP; going to /${lang}/dev-idp directly.`);
     const next = new URL(page.url()).searchParams.get('next');
     await visit(page, new URL(`/${lang}/dev-idp${next ? `?next=${encodeURIComponent(next)}` : ''}`, page.url()).href);
   }
