@@ -220,3 +220,23 @@ export async function focused(page: Page) {
     };
   });
 }
+
+/**
+ * The newest captured e-mail to `to` whose text matches `pattern` — what the recipient
+ * would read. Mail goes out through the job queue, so this waits for the worker.
+ */
+export async function waitForMail(e2e: E2E, to: string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await e2e.app.services.db.query<{ body_text: string | null; subject: string | null }>(
+      `select subject, body_text from outbox_messages where channel = 'email' and lower(recipient) = lower($1) order by created_at desc limit 5`,
+      [to],
+    );
+    for (const row of r.rows) {
+      const m = `${row.subject ?? ''}\n${row.body_text ?? ''}`.match(pattern);
+      if (m) return m;
+    }
+    if (Date.now() > until) throw new Error(`no e-mail to ${to} matching ${pattern} within ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describeE2E, expectAccessible, HOST_A, routeExists, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, HOST_A, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * A resident in real Chromium: sign-in through the development identity provider (the
@@ -73,6 +73,28 @@ describeE2E('resident sign-in through the development IdP, My Aukio, sign-out', 
     expect(await page.getByRole('banner').getByRole('link', { name: 'Logga in', exact: true }).count()).toBe(1);
     await visit(page, `${o}/sv/my`, { path: /^\/sv\/sign-in\?next=/ });
   });
+
+  test('weak identification by an e-mailed one-time code, in sv', async (ctx) => {
+    if (!present || !(await routeExists(e2e, '/sv/sign-in/email'))) return ctx.skip();
+    const page = await e2e.page();
+    const o = e2e.origin();
+    const email = 'e2e.asukas@example.fi';
+    await visit(page, `${o}/sv/sign-in`);
+    await page.getByRole('main').locator('a[href*="/sign-in/email"]').first().click();
+    await page.waitForURL(/\/sv\/sign-in\/email/);
+    await expectAccessible(page);
+    await page.locator('input[name="email"]').fill(email);
+    await Promise.all([page.waitForURL(/\/sv\/sign-in\/email\/verify/), submit(page, 'email')]);
+    await expectAccessible(page);
+    const [code] = await waitForMail(e2e, email, /\b\d{6}\b/);
+    await page.locator('input[name="code"]').fill(code);
+    await Promise.all([page.waitForURL((u) => !u.pathname.includes('/sign-in')), submit(page, 'code')]);
+    await page.waitForLoadState('load');
+    await expectAccessible(page);
+    expect(await page.getByRole('banner').getByRole('button', { name: 'Logga ut' }).count()).toBe(1);
+    await visit(page, `${o}/sv/my`);
+    expect(await page.getByRole('main').innerText()).toContain(email);
+  });
 });
 
 /**
@@ -98,4 +120,10 @@ async function toDevIdp(page: Page, lang: 'fi' | 'sv') {
 /** The dev IdP's test persons: the submit buttons in its main content. */
 function personButtons(page: Page) {
   return page.getByRole('main').locator('form button:not([type]), form button[type="submit"]');
+}
+
+/** Submits the form that has the named field, by its submit button (whatever its text). */
+async function submit(page: Page, field: string) {
+  const form = page.locator('form', { has: page.locator(`input[name="${field}"]`) });
+  await form.locator('button:not([type]), button[type="submit"], input[type="submit"]').first().click();
 }

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Lang } from '../../src/platform/i18n.ts';
 import { STAFF_NAV, visibleNav } from '../../src/web/staff/nav.ts';
-import { describeE2E, expectAccessible, focused, HOST_A, HOST_B, routeExists, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, focused, HOST_B, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * The staff console in real Chromium: sign-in through the form, every console page in
@@ -72,6 +72,13 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
         expect(new URL((await current.getAttribute('href'))!, o).pathname).toBe(`/${lang}/staff${item.path}`);
       }
     }
+    // Detail pages: the first user and the first org unit, from their lists.
+    for (const lang of ['fi', 'sv'] as Lang[]) {
+      await visit(page, `${o}/${lang}/staff/users`);
+      await openFirst(page, `/${lang}/staff/users/`);
+      await visit(page, `${o}/${lang}/staff/org-units`);
+      await openFirst(page, `/${lang}/staff/org-units/`);
+    }
     await visit(page, `${o}/fi/staff/users`);
     await screenshot(page, 'fi-staff-users-desktop');
 
@@ -90,6 +97,35 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
     await page.getByRole('button', { name: /^(Kirjaudu ulos|Logga ut)$/ }).click();
     await page.waitForLoadState('load');
     await visit(page, `${o}/fi/staff/users`, { path: /^\/fi\/staff\/sign-in\?next=/ });
+  });
+
+  test('password reset by e-mail: request, the captured message in the outbox, the reset page', async (ctx) => {
+    if (!present || !(await routeExists(e2e, '/fi/staff/forgot-password'))) return ctx.skip();
+    const o = e2e.origin();
+    const anon = await e2e.page();
+    await visit(anon, `${o}/fi/staff/sign-in`);
+    // The way there is a link on the sign-in page.
+    await anon.getByRole('main').locator('a[href*="/staff/forgot-password"]').first().click();
+    await anon.waitForURL(/\/fi\/staff\/forgot-password/);
+    await expectAccessible(anon);
+    await anon.locator('input[name="email"]').fill('viestinta@esimerkkila.fi');
+    await submit(anon, 'email');
+    await anon.waitForLoadState('load');
+    await expectAccessible(anon);
+    const [link] = await waitForMail(e2e, 'viestinta@esimerkkila.fi', /https?:\/\/\S+\/staff\/reset-password\S*/);
+    const u = new URL(link);
+    await visit(anon, `${o}${u.pathname}${u.search}`);
+    expect(await anon.locator('input[type="password"]').count()).toBeGreaterThan(0);
+
+    // Staff who may read the outbox see the message, list and detail, in fi and sv.
+    const admin = await e2e.page();
+    await visit(admin, `${o}/fi/staff/sign-in`);
+    await signInStaff(admin, ADMIN, PASSWORD);
+    for (const lang of ['fi', 'sv'] as Lang[]) {
+      await visit(admin, `${o}/${lang}/staff/outbox`);
+      expect(await admin.getByRole('main').innerText()).toContain('viestinta@esimerkkila.fi');
+      await openFirst(admin, `/${lang}/staff/outbox/`);
+    }
   });
 
   test('customer service sees only its pages; an admin page answers 403 in the console', async (ctx) => {
@@ -125,10 +161,20 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
   });
 });
 
-/** The sign-in form's submit button (name-agnostic: the form is the one with a password). */
-async function submit(page: Page) {
-  const form = page.locator('form', { has: page.locator('input[name="password"]') });
+/** Submits the form that has the named field, by its submit button (whatever its text). */
+async function submit(page: Page, field = 'password') {
+  const form = page.locator('form', { has: page.locator(`input[name="${field}"]`) });
   await form.locator('button:not([type]), button[type="submit"], input[type="submit"]').first().click();
+}
+
+/** Follows the first link in the main content to a page under `prefix`; checks it with axe. */
+async function openFirst(page: Page, prefix: string) {
+  const link = page.getByRole('main').locator(`a[href^="${prefix}"]`).first();
+  expect(await link.count(), `a link to ${prefix}… on ${page.url()}`).toBe(1);
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith(prefix)), link.click()]);
+  await page.waitForLoadState('load');
+  expect(await page.getByRole('heading', { level: 1 }).count(), `one h1 on ${page.url()}`).toBe(1);
+  await expectAccessible(page);
 }
 
 /** Fills and submits the staff sign-in form on the current page; waits to leave it. */
