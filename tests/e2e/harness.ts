@@ -240,3 +240,19 @@ export async function waitForMail(e2e: E2E, to: string, pattern: RegExp, timeout
     await new Promise((res) => setTimeout(res, 200));
   }
 }
+
+/** WCAG 1.4.10 Reflow: at 320 CSS px nothing may need horizontal scrolling. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => {
+    const w = window.innerWidth;
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > w + 1 && !el.closest('.table-wrap, pre, [class*="scroll"]');
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, culprits };
+  });
+  expect(scrollWidth, `${page.url()} scrolls sideways at ${innerWidth} px (widest: ${culprits.join(', ') || 'text overflow'})`).toBeLessThanOrEqual(innerWidth);
+}

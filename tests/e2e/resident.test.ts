@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describeE2E, expectAccessible, HOST_A, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * A resident in real Chromium: sign-in through the development identity provider (the
@@ -32,6 +32,12 @@ describeE2E('resident sign-in through the development IdP, My Aukio, sign-out', 
       expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
       await toDevIdp(page, lang);
       await expectAccessible(page);
+      await page.setViewportSize({ width: 320, height: 720 });
+      await expectNoHorizontalScroll(page);
+      await page.goBack();
+      await expectNoHorizontalScroll(page);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goForward();
       expect(await personButtons(page).count(), 'the dev IdP lists test persons').toBeGreaterThan(0);
       await visit(page, `${o}/${lang}/my`, { path: new RegExp(`^/${lang}/sign-in\\?next=`) });
     }
@@ -56,6 +62,10 @@ describeE2E('resident sign-in through the development IdP, My Aukio, sign-out', 
 
     await visit(page, `${o}/fi/my`);
     expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    await page.setViewportSize({ width: 320, height: 720 });
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, 'fi-my-320');
+    await page.setViewportSize({ width: 1280, height: 900 });
     // The profile shows who was identified: some word of the chosen test person's label.
     const words = label.split(/[\s,()]+/).filter((w) => w.length > 2 && /\p{L}/u.test(w));
     const main = await page.getByRole('main').innerText();

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Lang } from '../../src/platform/i18n.ts';
 import { STAFF_NAV, visibleNav } from '../../src/web/staff/nav.ts';
-import { describeE2E, expectAccessible, focused, HOST_B, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, focused, HOST_B, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * The staff console in real Chromium: sign-in through the form, every console page in
@@ -126,6 +126,20 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
       expect(await admin.getByRole('main').innerText()).toContain('viestinta@esimerkkila.fi');
       await openFirst(admin, `/${lang}/staff/outbox/`);
     }
+  });
+
+  test('320 px wide: sign-in and every console page reflow without sideways scrolling', async (ctx) => {
+    if (!present) return ctx.skip();
+    const page = await e2e.page({ viewport: { width: 320, height: 720 } });
+    const o = e2e.origin();
+    await visit(page, `${o}/fi/staff/sign-in`);
+    await expectNoHorizontalScroll(page);
+    await signInStaff(page, ADMIN, PASSWORD);
+    for (const item of visibleNav(['tenant_admin'])) {
+      await visit(page, `${o}/fi/staff${item.path}`);
+      await expectNoHorizontalScroll(page);
+    }
+    await screenshot(page, 'fi-staff-security-320');
   });
 
   test('customer service sees only its pages; an admin page answers 403 in the console', async (ctx) => {
