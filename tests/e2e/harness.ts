@@ -189,11 +189,13 @@ export async function screenshot(page: Page, name: string) {
 
 /**
  * Whether a route exists on this build. Pages another branch adds are tested against
- * their contract only once they are there; until then the suite says so loudly.
+ * their contract only once they are there; until then the suite says so loudly. In CI
+ * a missing page is a failure: the issue's flows must really run there.
  */
 export async function routeExists(e2e: E2E, path: string, host = HOST_A): Promise<boolean> {
   const res = await hostFetch(e2e.app, host)(path);
   if (res.status !== 404) return true;
+  if (process.env.CI === 'true') throw new Error(`E2E: ${path} answers 404 on ${host}; CI must run the flows that need it`);
   console.warn(`\n!!! E2E: ${path} answers 404 on this build; skipping the tests that need it.\n`);
   return false;
 }
