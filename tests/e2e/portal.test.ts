@@ -54,6 +54,10 @@ describeE2E('resident portal in Chromium (axe, keyboard, 320 px, no JS)', () => 
       // The "What do you need?" box is the front page's own; the header one is hidden here.
       expect(await page.getByRole('search').count()).toBe(1);
       expect(await page.getByRole('searchbox', { name: c('searchLabel') }).count()).toBe(1);
+      // The front page promises only the languages the tenant serves in.
+      const lead = await page.locator('.hero .lead').innerText();
+      if (host === HOST_B) expect(lead).not.toMatch(/ruotsi|englanni/);
+      else expect(lead).toContain({ fi: 'suomeksi, ruotsiksi tai englanniksi', sv: 'finska, svenska eller engelska', en: '' }[lang]);
 
       await visit(page, `${o}/${lang}/search?q=${encodeURIComponent(hit)}`);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(p('searchResultsFor', { q: hit }));
@@ -70,6 +74,8 @@ describeE2E('resident portal in Chromium (axe, keyboard, 320 px, no JS)', () => 
       await visit(page, `${o}/${lang}/search?q=${miss}`);
       expect(await page.getByRole('status').innerText()).toContain(p('searchNoResults', { q: miss }));
       expect(await page.locator('ol.results').count()).toBe(0);
+      // Where the search failed, a way to ask a person.
+      expect(await page.getByRole('main').locator('a[href^="tel:"]').count()).toBe(1);
 
       await visit(page, `${o}/${lang}/search`);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(p('searchTitle'));

@@ -1,4 +1,6 @@
 import { useLoaderData } from 'react-router';
+import { common } from '../i18n/common.ts';
+import { useRoot } from '../root.tsx';
 import { format, translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
@@ -23,6 +25,7 @@ export default function Search() {
         <div role="status">
           <p>{t('searchNoResults', { q })}</p>
           <p>{t('searchNoResultsHelp')}</p>
+          <ContactLine />
         </div>
       ) : (
         <>
@@ -40,5 +43,29 @@ export default function Search() {
         </>
       )}
     </>
+  );
+}
+
+/** The tenant's phone and e-mail right where a search failed, not only in the footer. */
+function ContactLine() {
+  const { lang, tenant } = useRoot();
+  const c = translator(common, lang);
+  const { phone, email } = tenant.contact;
+  if (!phone && !email) return null;
+  return (
+    <p>
+      <strong>{translator(portalShell, lang)('contactUs')}:</strong>{' '}
+      {phone && (
+        <>
+          {c('phone')} <a href={`tel:${phone.replace(/\s/g, '')}`}>{phone}</a>
+        </>
+      )}
+      {phone && email && ', '}
+      {email && (
+        <>
+          {c('email').toLowerCase()} <a href={`mailto:${email}`}>{email}</a>
+        </>
+      )}
+    </p>
   );
 }
