@@ -34,7 +34,9 @@ export function describeE2E(name: string, fn: () => void) {
   if (!CHROMIUM) {
     console.warn(`\n!!! SKIPPING E2E "${name}": no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)\n`);
   }
-  return describe.skipIf(!CHROMIUM)(name, fn);
+  // A browser flow of a dozen pages with axe on each takes longer than an API test,
+  // more so on a busy 2-core machine.
+  return describe.skipIf(!CHROMIUM)(name, { timeout: 180_000 }, fn);
 }
 
 export interface E2E {
