@@ -212,6 +212,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
         method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         url: '/*',
         handler: async (req, reply) => {
+          // Infra paths skip tenant resolution; one without a file (a browser asking for
+          // /favicon.ico) is a 404, not a page render without a context.
+          if (!req.aukio) throw new AppError('not_found', 404);
           const response = await handle(toWebRequest(req), req.aukio as unknown as AppLoadContext);
           return sendWebResponse(reply, response);
         },

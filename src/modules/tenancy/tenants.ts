@@ -163,15 +163,24 @@ export class TenancyService {
       { path: '/accessibility', title: PAGE_TITLES.accessibility[lang], body: tenant.accessibilityStatement[lang] ?? '' },
       { path: '/privacy', title: PAGE_TITLES.privacy[lang], body: tenant.privacyNotice[lang] ?? '' },
     ];
+    // Stemming alone misses Finnish and Swedish compounds: "saavutettavuus" is not a stem
+    // of "saavutettavuusseloste". A page whose text contains every word of 3+ letters
+    // also matches, ranked after the full-text hits.
+    const words = [...new Set(q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3))];
+    // The excerpt comes from the body alone: the result already shows the title as its link.
     const r = await this.db.query<{ i: number; excerpt: string }>(
-      `with pages(i, doc) as (select * from unnest($2::int[], $3::text[]))
-       select i, ts_headline($1::regconfig, doc, websearch_to_tsquery($1::regconfig, $4),
+      `with pages(i, doc, body) as (select * from unnest($2::int[], $3::text[], $6::text[]))
+       select i, ts_headline($1::regconfig, body, websearch_to_tsquery($1::regconfig, $4),
                 'StartSel="", StopSel="", MaxWords=30, MinWords=15') as excerpt
-       from pages where to_tsvector($1::regconfig, doc) @@ websearch_to_tsquery($1::regconfig, $4)
-       order by ts_rank(to_tsvector($1::regconfig, doc), websearch_to_tsquery($1::regconfig, $4)) desc`,
-      [config, pages.map((_, i) => i), pages.map((p) => `${p.title}\n${p.body}`), q],
+       from pages
+       where to_tsvector($1::regconfig, doc) @@ websearch_to_tsquery($1::regconfig, $4)
+          or (cardinality($5::text[]) > 0
+              and not exists (select 1 from unnest($5::text[]) w where strpos(lower(doc), w) = 0))
+       order by (to_tsvector($1::regconfig, doc) @@ websearch_to_tsquery($1::regconfig, $4)) desc,
+                ts_rank(to_tsvector($1::regconfig, doc), websearch_to_tsquery($1::regconfig, $4)) desc, i`,
+      [config, pages.map((_, i) => i), pages.map((p) => `${p.title}\n${p.body}`), q, words, pages.map((p) => p.body)],
     );
-    return r.rows.map((row) => ({ path: pages[row.i].path, title: pages[row.i].title, excerpt: row.excerpt }));
+    return r.rows.map((row) => ({ path: pages[row.i].path, title: pages[row.i].title, excerpt: ellipsize(row.excerpt, pages[row.i].body) }));
   }
 
   /** Validates and applies a settings change; returns the changed field names for the audit log. */
@@ -212,4 +221,13 @@ export class TenancyService {
     this.cache.clear();
     return changed;
   }
+}
+
+/** Marks an excerpt cut from the middle of a text, so it does not read as a full sentence. */
+function ellipsize(excerpt: string, body: string): string {
+  const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
+  const e = flat(excerpt);
+  const b = flat(body);
+  if (!e) return e;
+  return `${b.startsWith(e) ? '' : '…'}${e}${b.endsWith(e) ? '' : '…'}`;
 }

@@ -3,6 +3,7 @@ import { Form, useMatches, useSearchParams } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
+import { portalShell } from '../i18n/portal-shell.ts';
 import { useRoot } from '../root.tsx';
 import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
@@ -94,7 +95,7 @@ export function PortalShell({ children }: { children: ReactNode }) {
               )}
             </ul>
           </section>
-          <nav aria-label={t('mainNav')} className="footer-links">
+          <nav aria-label={translator(portalShell, lang)('footerNav')} className="footer-links">
             <ul className="plain">
               <li>
                 <a href={`/${lang}/accessibility`}>{t('accessibility')}</a>

@@ -3,6 +3,7 @@ import { SearchBox } from '../components/PortalShell.tsx';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
+import { languageList, portalShell } from '../i18n/portal-shell.ts';
 import { useRoot } from '../root.tsx';
 
 export const handle = { hideHeaderSearch: true };
@@ -12,6 +13,8 @@ export default function FrontPage() {
   const t = translator(portal, lang);
   const c = translator(common, lang);
   const name = pick(tenant.names, lang);
+  const s = translator(portalShell, lang);
+  const languages = languageList(lang, tenant.languages, s('or'));
   return (
     <>
       <title>{name.text}</title>
@@ -19,7 +22,11 @@ export default function FrontPage() {
         <h1 id="front-title">
           {t('welcome')} – <span lang={name.lang !== lang ? name.lang : undefined}>{name.text}</span>
         </h1>
-        <p className="lead">{t('frontIntro')}</p>
+        <p className="lead">
+          {/* Only the languages this tenant really serves in: a Finnish-only municipality promises no Swedish. */}
+          {s('frontIntro')}
+          {languages && ` ${s('languagesSentence', { list: languages })}`}
+        </p>
         <SearchBox large />
       </section>
       <section aria-labelledby="quick-title">

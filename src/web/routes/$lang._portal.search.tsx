@@ -1,6 +1,9 @@
 import { useLoaderData } from 'react-router';
+import { common } from '../i18n/common.ts';
+import { useRoot } from '../root.tsx';
 import { format, translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
+import { portalShell } from '../i18n/portal-shell.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
 
 export function loader({ context, params, request }: LoaderArgs) {
@@ -22,10 +25,11 @@ export default function Search() {
         <div role="status">
           <p>{t('searchNoResults', { q })}</p>
           <p>{t('searchNoResultsHelp')}</p>
+          <ContactLine />
         </div>
       ) : (
         <>
-          <p role="status">{t('resultCount', { n: results.length })}</p>
+          <p role="status">{results.length === 1 ? translator(portalShell, lang)('resultCountOne') : t('resultCount', { n: results.length })}</p>
           <ol className="results">
             {results.map((r) => (
               <li key={r.path}>
@@ -39,5 +43,29 @@ export default function Search() {
         </>
       )}
     </>
+  );
+}
+
+/** The tenant's phone and e-mail right where a search failed, not only in the footer. */
+function ContactLine() {
+  const { lang, tenant } = useRoot();
+  const c = translator(common, lang);
+  const { phone, email } = tenant.contact;
+  if (!phone && !email) return null;
+  return (
+    <p>
+      <strong>{translator(portalShell, lang)('contactUs')}:</strong>{' '}
+      {phone && (
+        <>
+          {c('phone')} <a href={`tel:${phone.replace(/\s/g, '')}`}>{phone}</a>
+        </>
+      )}
+      {phone && email && ', '}
+      {email && (
+        <>
+          {c('email').toLowerCase()} <a href={`mailto:${email}`}>{email}</a>
+        </>
+      )}
+    </p>
   );
 }
