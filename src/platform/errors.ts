@@ -145,6 +145,11 @@ export function errorMessage(code: ErrorCode, lang: Lang): string {
   return MESSAGES[code][lang];
 }
 
+/** True for an AppError from any copy of this module (see Symbol.hasInstance above). */
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
 export const notFound = () => new AppError('not_found', 404);
 export const forbidden = () => new AppError('forbidden', 403);
 export const unauthenticated = () => new AppError('unauthenticated', 401);

@@ -1,8 +1,9 @@
+import { isAppError } from '../../platform/errors.ts';
 import { data, useLoaderData } from 'react-router';
 import { auditActions, auditQueryInput, viewAuditLog, type AuditPage } from '../../modules/audit/browse.ts';
 import { parse } from '../../platform/validation.ts';
 import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
-import { fieldId, formatHelsinki, isAppError, requireConsoleRole } from '../staff/admin-page.ts';
+import { fieldId, formatHelsinki, requireConsoleRole } from '../staff/admin-page.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import type { LoaderArgs } from '../server-helpers.ts';
 

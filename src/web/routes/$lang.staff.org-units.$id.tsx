@@ -7,18 +7,8 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
-import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
-import {
-  AdminErrorBoundary,
-  adminAction,
-  adminLoader,
-  fieldErrorText,
-  FormOutcome,
-  forIntent,
-  requireAdminPage,
-  unitOptionLabel,
-  type AdminActionResult,
-} from '../staff/admin-ui.tsx';
+import { pageLang, type ActionArgs, type LoaderArgs, runLoader } from '../server-helpers.ts';
+import { AdminErrorBoundary, adminAction, fieldErrorText, FormOutcome, forIntent, requireAdminPage, unitOptionLabel, type AdminActionResult } from '../staff/admin-ui.tsx';
 import { UnitFields, unitNamesFromForm } from '../staff/org-unit-fields.tsx';
 
 /** One org unit: rename (and change kind), move elsewhere in the tree, delete. */
@@ -26,7 +16,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   requireAdminPage(context, request, lang);
   const { orgUnits } = context.services;
-  return adminLoader(async () => {
+  return runLoader(async () => {
     const unit = await orgUnits.get(context.actor, context.tenant.id, params.id ?? '');
     const tree = await orgUnits.tree(context.tenant.id, lang);
     // A unit cannot move under itself or its subtree, so those are not offered as parents.

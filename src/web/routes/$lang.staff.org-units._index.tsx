@@ -5,15 +5,15 @@ import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
-import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
-import { AdminErrorBoundary, adminAction, adminLoader, FormOutcome, forIntent, requireAdminPage, unitOptionLabel, type AdminActionResult } from '../staff/admin-ui.tsx';
+import { pageLang, type ActionArgs, type LoaderArgs, runLoader } from '../server-helpers.ts';
+import { AdminErrorBoundary, adminAction, FormOutcome, forIntent, requireAdminPage, unitOptionLabel, type AdminActionResult } from '../staff/admin-ui.tsx';
 import { UnitFields, unitNamesFromForm } from '../staff/org-unit-fields.tsx';
 
 /** The org-unit tree of the tenant and the form for a new unit. */
 export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   requireAdminPage(context, request, lang);
-  return adminLoader(async () => {
+  return runLoader(async () => {
     const tree = await context.services.orgUnits.list(context.actor, context.tenant.id, lang);
     const rows: { id: string; depth: number; name: string }[] = [];
     const walk = (nodes: OrgUnitNode[]) => nodes.forEach((n) => (rows.push({ id: n.id, depth: n.depth, name: pick(n.names, lang).text }), walk(n.children)));

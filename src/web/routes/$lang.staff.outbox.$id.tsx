@@ -1,6 +1,7 @@
+import { runLoader } from '../server-helpers.ts';
 import { useLoaderData } from 'react-router';
 import { AdminErrorBoundary, useAdminText } from '../staff/AdminParts.tsx';
-import { formatHelsinki, loaderQuery, OUTBOX_ROLES, OUTBOX_STATUS_LABEL as STATUS_LABEL, requireConsoleRole } from '../staff/admin-page.ts';
+import { formatHelsinki, OUTBOX_ROLES, OUTBOX_STATUS_LABEL as STATUS_LABEL, requireConsoleRole } from '../staff/admin-page.ts';
 import type { LoaderArgs } from '../server-helpers.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { LoaderArgs } from '../server-helpers.ts';
  */
 export async function loader({ context, params, request }: LoaderArgs) {
   const { lang } = requireConsoleRole(context, request, params, OUTBOX_ROLES);
-  const message = await loaderQuery(() => context.services.outbox.read(context.tenant.id, context.actor, String(params.id ?? '')));
+  const message = await runLoader(() => context.services.outbox.read(context.tenant.id, context.actor, String(params.id ?? '')));
   return { lang, message, captured: context.services.email.kind === 'capture' };
 }
 

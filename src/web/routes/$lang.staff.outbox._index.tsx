@@ -1,6 +1,7 @@
+import { runLoader } from '../server-helpers.ts';
 import { useLoaderData } from 'react-router';
 import { AdminErrorBoundary, useAdminText } from '../staff/AdminParts.tsx';
-import { formatHelsinki, loaderQuery, OUTBOX_ROLES, OUTBOX_STATUS_LABEL as STATUS_LABEL, requireConsoleRole } from '../staff/admin-page.ts';
+import { formatHelsinki, OUTBOX_ROLES, OUTBOX_STATUS_LABEL as STATUS_LABEL, requireConsoleRole } from '../staff/admin-page.ts';
 import type { LoaderArgs } from '../server-helpers.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { LoaderArgs } from '../server-helpers.ts';
 export async function loader({ context, params, request }: LoaderArgs) {
   const { lang } = requireConsoleRole(context, request, params, OUTBOX_ROLES);
   const before = new URL(request.url).searchParams.get('before');
-  const page = await loaderQuery(() => context.services.outbox.list(context.tenant.id, context.actor, { before }));
+  const page = await runLoader(() => context.services.outbox.list(context.tenant.id, context.actor, { before }));
   return { lang, page, before, captured: context.services.email.kind === 'capture' };
 }
 

@@ -8,27 +8,15 @@ import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { useRoot } from '../root.tsx';
-import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
-import {
-  AdminErrorBoundary,
-  adminAction,
-  adminLoader,
-  Field,
-  fieldErrorText,
-  FormOutcome,
-  forIntent,
-  requireAdminPage,
-  unitOptionLabel,
-  UnitName,
-  type AdminActionResult,
-} from '../staff/admin-ui.tsx';
+import { pageLang, type ActionArgs, type LoaderArgs, runLoader } from '../server-helpers.ts';
+import { AdminErrorBoundary, adminAction, Field, fieldErrorText, FormOutcome, forIntent, requireAdminPage, unitOptionLabel, UnitName, type AdminActionResult } from '../staff/admin-ui.tsx';
 
 /** One staff account: details, roles (grant and revoke, tenant-wide or per unit), deactivation. */
 export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   const me = requireAdminPage(context, request, lang);
   const { staffUsers, orgUnits } = context.services;
-  return adminLoader(async () => {
+  return runLoader(async () => {
     const user = await staffUsers.get(context.actor, context.tenant.id, params.id ?? '');
     const units = await orgUnits.rows(context.tenant.id, lang);
     const unitName = new Map(units.map((u) => [u.id, pick(u.names, lang)]));

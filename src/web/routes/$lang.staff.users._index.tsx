@@ -6,15 +6,15 @@ import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { useRoot } from '../root.tsx';
-import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
-import { AdminErrorBoundary, adminAction, adminLoader, Field, fieldErrorText, FormOutcome, forIntent, requireAdminPage, UnitName, type AdminActionResult } from '../staff/admin-ui.tsx';
+import { pageLang, type ActionArgs, type LoaderArgs, runLoader } from '../server-helpers.ts';
+import { AdminErrorBoundary, adminAction, Field, fieldErrorText, FormOutcome, forIntent, requireAdminPage, UnitName, type AdminActionResult } from '../staff/admin-ui.tsx';
 
 /** Users and roles: every staff account of the tenant with its roles, and the new-user form. */
 export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   requireAdminPage(context, request, lang);
   const { staffUsers, orgUnits } = context.services;
-  return adminLoader(async () => {
+  return runLoader(async () => {
     const [users, units] = await Promise.all([staffUsers.list(context.actor, context.tenant.id), orgUnits.rows(context.tenant.id, lang)]);
     const unitName = new Map(units.map((u) => [u.id, pick(u.names, lang)]));
     return {

@@ -1,6 +1,7 @@
 import { redirect } from 'react-router';
 import { pageLang, safeNext, type LoaderArgs } from '../server-helpers.ts';
-import { isAppError, OIDC_CALLBACK_PATH, oidcCookie } from '../staff/auth.server.ts';
+import { isAppError } from '../../platform/errors.ts';
+import { OIDC_CALLBACK_PATH, oidcCookie } from '../staff/auth.server.ts';
 
 /** Sends the browser to the tenant's OpenID provider; the flow is bound to it by a short cookie. */
 export async function loader({ context, params, request }: LoaderArgs) {

@@ -1,7 +1,7 @@
 import { data } from 'react-router';
 import { hasRole } from '../../modules/identity/access.ts';
 import type { Role, StaffUser } from '../../modules/identity/actor.ts';
-import { errorMessage, type ErrorCode } from '../../platform/errors.ts';
+import { errorMessage, isAppError } from '../../platform/errors.ts';
 import type { Lang } from '../../platform/i18n.ts';
 import type { RequestContext } from '../../server/context.ts';
 import { pageLang, requireStaffPage } from '../server-helpers.ts';
@@ -23,22 +23,6 @@ export function requireConsoleRole(
   return { lang, user };
 }
 
-interface AppErrorLike {
-  code: ErrorCode;
-  status: number;
-  details?: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
-
-/**
- * Recognises AppError by shape, not instanceof: the web bundle carries its own copy of
- * errors.ts, so an error thrown by a service (the server's copy) is not an instance of
- * the class this bundle sees.
- */
-export function isAppError(e: unknown): e is AppErrorLike {
-  const x = e as Partial<AppErrorLike> & { name?: string };
-  return !!x && x.name === 'AppError' && typeof x.code === 'string' && typeof x.status === 'number';
-}
 
 export interface FormFailure {
   ok: false;
@@ -75,16 +59,6 @@ export async function formCommand<T>(lang: Lang, fn: () => Promise<T>, values: R
       values,
     };
     return data(failure, { status: e.status, headers: e.headers });
-  }
-}
-
-/** Runs a loader's query; an AppError becomes an error response for the ErrorBoundary. */
-export async function loaderQuery<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isAppError(e) && e.status < 500) throw data({ code: e.code }, { status: e.status });
-    throw e;
   }
 }
 

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { data, isRouteErrorResponse, useRouteError } from 'react-router';
 import { hasRole } from '../../modules/identity/access.ts';
 import type { StaffUser } from '../../modules/identity/actor.ts';
-import { errorMessage, type AppError } from '../../platform/errors.ts';
+import { errorMessage, isAppError } from '../../platform/errors.ts';
 import type { Lang } from '../../platform/i18n.ts';
 import type { RequestContext } from '../../server/context.ts';
 import { translator } from '../i18n/define.ts';
@@ -21,26 +21,6 @@ export function requireAdminPage(context: RequestContext, request: Request, lang
   const user = requireStaffPage(context, request, lang);
   if (!hasRole(user, 'tenant_admin')) throw data({ code: 'forbidden' }, { status: 403 });
   return user;
-}
-
-/**
- * The web build bundles its own copy of errors.ts, so an AppError thrown by a service
- * (loaded by the server) is not an instance of the bundle's AppError class: recognise it
- * by shape instead.
- */
-export function isAppError(e: unknown): e is AppError {
-  const x = e as Partial<AppError> | null;
-  return e instanceof Error && x?.name === 'AppError' && typeof x.code === 'string' && typeof x.status === 'number';
-}
-
-/** Loaders: an AppError becomes an error response the route's ErrorBoundary renders (403, 404…). */
-export async function adminLoader<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isAppError(e)) throw data({ code: e.code }, { status: e.status });
-    throw e;
-  }
 }
 
 export type AdminActionResult =

@@ -1,6 +1,6 @@
 import { data } from 'react-router';
 import type { RequestContext } from '../../server/context.ts';
-import { AppError, errorMessage } from '../../platform/errors.ts';
+import { errorMessage, isAppError } from '../../platform/errors.ts';
 import type { Lang } from '../../platform/i18n.ts';
 
 /** Binds an OpenID Connect flow to the browser that started it (see modules/identity/oidc.ts). */
@@ -70,14 +70,6 @@ export async function authAction<T>(
       { status: e.status, headers: e.headers },
     );
   }
-}
-
-/**
- * The web build bundles its own copy of platform/errors.ts, so an AppError thrown by a
- * service (loaded from src/) is not `instanceof` the bundle's class. Recognise it by shape.
- */
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError || (e instanceof Error && e.name === 'AppError' && typeof (e as AppError).status === 'number' && typeof (e as AppError).code === 'string');
 }
 
 export function formString(form: FormData, name: string, max = 500): string {
