@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from 'react-router';
+import { ZodError } from 'zod';
 import { ANONYMOUS } from '../modules/identity/actor.ts';
 import { ApiTokenService } from '../modules/identity/api-tokens.ts';
 import { safeEqual, randomToken } from '../platform/crypto.ts';
@@ -51,8 +52,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   // Typed as the base instance: the pino logger's richer type buys nothing here.
   const app: FastifyInstance = Fastify({
     loggerInstance: log.child({ component: 'http' }),
-    // Request logs carry method, route and status; never bodies, cookies or addresses.
-    disableRequestLogging: true,
+    // Fastify's own request lines carry the raw URL (query strings can hold personal
+    // data); ours, written in onResponse, carry method, route pattern and status only.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT,
     trustProxy: true,
     return503OnClosing: true,
@@ -61,7 +63,10 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
+  // The API speaks JSON only; a text/plain body would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
   const metrics = createMetrics();
+  const httpLog = log.child({ component: 'http' });
 
   const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.COOKIE_SECURE };
 
@@ -137,7 +142,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
     const route = req.routeOptions?.url ?? 'unmatched';
     const seconds = started ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
-    metrics.observeRequest(req.method, route.startsWith('/*') ? 'page' : route, reply.statusCode, seconds);
+    const pattern = route.startsWith('/*') ? 'page' : route;
+    metrics.observeRequest(req.method, pattern, reply.statusCode, seconds);
+    httpLog.info({ method: req.method, route: pattern, status: reply.statusCode, ms: Math.round(seconds * 1000) }, 'request');
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -287,6 +294,7 @@ async function sendWebResponse(reply: FastifyReply, response: Response) {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return new AppError('validation_failed', 400, { fields: zodFields(err) });
   const e = err as { statusCode?: number; code?: string; name?: string };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return new AppError('payload_too_large', 413);
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) return new AppError('unsupported_media_type', 415);
@@ -298,6 +306,19 @@ function toAppError(err: unknown): AppError {
   if (e.statusCode === 405) return new AppError('method_not_allowed', 405);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('bad_request', 400);
   return new AppError('internal', 500);
+}
+
+/** Field path → issue code, e.g. {preferredLanguage: 'invalid_value'}; never the input values. */
+function zodFields(err: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of err.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...issue.path, key].map(String).join('.')] ??= 'unrecognized';
+      continue;
+    }
+    fields[issue.path.length ? issue.path.map(String).join('.') : 'body'] ??= issue.code;
+  }
+  return fields;
 }
 
 export function sendError(reply: FastifyReply, err: AppError, lang: Lang) {
