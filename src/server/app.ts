@@ -60,6 +60,24 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // A URL that does not decode never reaches the hooks; answer it in our shape, too.
+    frameworkErrors: (_err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const seg = req.url.split('/')[1];
+      const lang: Lang = isLang(seg) ? seg : 'fi';
+      if (isApiPath(req.url)) return sendError(reply, new AppError('bad_request', 400), lang);
+      return reply.code(400).type('text/html; charset=utf-8').send(simpleErrorPage('bad_request', lang));
+    },
+    // Requests node:http cannot even parse: the error shape, never the parser's message.
+    clientErrorHandler: (err, socket) => {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const [status, reason] = e.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+      const body = JSON.stringify(errorBody(new AppError('bad_request', 400), 'fi'));
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
   }) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
@@ -189,7 +207,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   for (const routes of opts.apiRoutes ?? []) {
     await app.register(async (api) => routes(api, services));
   }
-  app.all('/api/*', async (req) => {
+  // Unknown API paths answer in the API's shape, not with the page 404 ('/api/*' misses '/api').
+  app.all('/api', async () => {
+    throw new AppError('not_found', 404);
+  });
+  app.all('/api/*', async () => {
     throw new AppError('not_found', 404);
   });
 
