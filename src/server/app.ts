@@ -57,7 +57,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT,
     trustProxy: true,
-    return503OnClosing: true,
+    // While draining, requests on kept-alive connections get our own 503 (onRequest below).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
     // A URL that does not decode never reaches the hooks; answer it in our shape, too.
@@ -93,6 +94,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.addHook('onRequest', async (req, reply) => {
     (req as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     if (isInfraPath(req.url)) return;
+    if (draining) {
+      // Shutting down: in-flight requests finish, new ones go to another instance.
+      reply.header('connection', 'close');
+      return sendError(reply, new AppError('unavailable', 503, undefined, { 'retry-after': '5' }), 'fi');
+    }
     const tenant = await services.tenancy.resolveByHost(req.headers.host);
     const lang = requestLang(req, tenant?.languages ?? [...LANGUAGES], tenant?.defaultLanguage ?? 'fi');
     if (!tenant) {

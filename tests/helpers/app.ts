@@ -17,6 +17,8 @@ export interface TestApp {
   port: number;
   services: Services;
   databaseUrl?: string;
+  /** What SIGTERM does first: /readyz turns 503 and new requests get 503 unavailable. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startTestApp(
   await services.jobs.start();
   await seedDemo(services);
   await services.events.start();
-  const { app } = await buildApp(services, { webBuild: await webBuild(), clientDir: join(resolve('build'), 'client'), apiRoutes });
+  const { app, drain } = await buildApp(services, { webBuild: await webBuild(), clientDir: join(resolve('build'), 'client'), apiRoutes });
   if (opts.work !== false) await services.jobs.work();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
@@ -57,6 +59,7 @@ export async function startTestApp(
     port,
     services,
     databaseUrl: opts.databaseUrl ?? testDb?.url,
+    drain,
     close: async () => {
       await app.close();
       await services.jobs.stop(1);
