@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -173,7 +176,28 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   }
   if (opts.dataDir === 'memory') return new PgliteDb(await PGlite.create());
   mkdirSync(opts.dataDir, { recursive: true });
-  return new PgliteDb(await PGlite.create(`${opts.dataDir.replace(/\/$/, '')}/pglite`));
+  const dir = `${opts.dataDir.replace(/\/$/, '')}/pglite`;
+  if (!existsSync(join(dir, 'PG_VERSION'))) await initEmbedded(dir);
+  return new PgliteDb(await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] }));
+}
+
+/**
+ * PostgreSQL's default shared_buffers (128 MB) lives inside PGlite's WASM memory and is
+ * all resident; an embedded Aukio's data is small and the OS caches its files anyway.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * Creates a new embedded cluster (initdb) in a short-lived child process: initdb's own
+ * WASM instance leaves a few hundred MB resident in whichever process ran it.
+ */
+async function initEmbedded(dir: string) {
+  const script = `const { PGlite } = await import(process.env.AUKIO_PGLITE_URL);
+const db = await PGlite.create(process.env.AUKIO_PGLITE_DIR);
+await db.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, AUKIO_PGLITE_URL: typeof import.meta.resolve === 'function' ? import.meta.resolve('@electric-sql/pglite') : '@electric-sql/pglite', AUKIO_PGLITE_DIR: dir },
+  });
 }
 
 /** True when the error is PostgreSQL's unique_violation. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,11 +8,12 @@ import { createRequestHandler, type AppLoadContext, type ServerBuild } from 'rea
 import { ZodError } from 'zod';
 import { ANONYMOUS } from '../modules/identity/actor.ts';
 import { ApiTokenService } from '../modules/identity/api-tokens.ts';
-import { safeEqual, randomToken } from '../platform/crypto.ts';
+import { randomBytesPooled, randomToken, safeEqual } from '../platform/crypto.ts';
 import { AppError, errorBody, errorMessage, type ErrorCode } from '../platform/errors.ts';
 import { isLang, LANGUAGES, negotiateLanguage, type Lang } from '../platform/i18n.ts';
 import type { RequestContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
+import { MICROCACHE_HEADER, PageMicrocache } from './microcache.ts';
 import type { Services } from './services.ts';
 
 export const SESSION_COOKIE = 'aukio_session';
@@ -108,7 +108,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     }
 
     let csrfToken = req.cookies[CSRF_COOKIE];
-    if (!csrfToken || csrfToken.length < 20 || csrfToken.length > 100) {
+    // Only our own token format: it is written into pages (see microcache.ts).
+    if (!csrfToken || !/^[\w-]{20,100}$/.test(csrfToken)) {
       csrfToken = randomToken(24);
       reply.setCookie(CSRF_COOKIE, csrfToken, cookieBase);
     }
@@ -120,7 +121,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       sessionStatus: 'none',
       pendingSecondFactor: false,
       lang,
-      nonce: randomBytes(16).toString('base64'),
+      nonce: randomBytesPooled(16).toString('base64'),
       csrfToken,
       ip: req.ip,
       origin: `${proto}://${req.headers.host}`,
@@ -238,6 +239,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
   if (opts.webBuild) {
     const handle = createRequestHandler(opts.webBuild, config.NODE_ENV === 'production' ? 'production' : 'development');
+    const microcache = new PageMicrocache();
     await app.register(async (web) => {
       // Pages get the raw body; React Router parses forms itself (urlencoded and multipart).
       web.removeAllContentTypeParsers();
@@ -246,8 +248,28 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
         method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         url: '/*',
         handler: async (req, reply) => {
-          const response = await handle(toWebRequest(req), req.aukio as unknown as AppLoadContext);
-          return sendWebResponse(reply, response);
+          const ctx = req.aukio;
+          if (req.method !== 'GET' || ctx.actor.kind !== 'anonymous' || ctx.sessionStatus !== 'none') {
+            const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
+            return sendWebResponse(reply, response);
+          }
+          // Anonymous pages: rendered with placeholders for the nonce and CSRF token (or
+          // served from the microcache), then filled with this response's own values.
+          const key = `${ctx.tenant.id}\n${req.url}`;
+          let page = microcache.get(key);
+          if (!page) {
+            const placeholders = { ...ctx, nonce: microcache.nonce, csrfToken: microcache.csrf };
+            const response = await handle(toWebRequest(req), placeholders as unknown as AppLoadContext);
+            const cacheable = response.status === 200 && response.headers.has(MICROCACHE_HEADER) && !response.headers.has('set-cookie');
+            const headers = [...response.headers].filter(([k]) => k !== MICROCACHE_HEADER && k !== 'set-cookie');
+            page = microcache.prepare(response.status, headers, response.body ? await response.text() : '');
+            if (cacheable) microcache.set(key, page);
+            const cookies = response.headers.getSetCookie();
+            if (cookies.length) appendSetCookies(reply, cookies);
+          }
+          reply.code(page.status);
+          for (const [k, v] of page.headers) reply.header(k, v);
+          return reply.send(microcache.fill(page, { nonce: ctx.nonce, csrf: ctx.csrfToken }));
         },
       });
     });
@@ -311,13 +333,16 @@ async function sendWebResponse(reply: FastifyReply, response: Response) {
     reply.header(k, v);
   }
   const cookies = response.headers.getSetCookie();
-  if (cookies.length) {
-    const existing = reply.getHeader('set-cookie');
-    const prior = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-    reply.header('set-cookie', [...prior, ...cookies]);
-  }
+  if (cookies.length) appendSetCookies(reply, cookies);
   if (!response.body) return reply.send();
   return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
+}
+
+/** Adds cookies to any the request hooks already set (the CSRF cookie, a cleared session). */
+function appendSetCookies(reply: FastifyReply, cookies: string[]) {
+  const existing = reply.getHeader('set-cookie');
+  const prior = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  reply.header('set-cookie', [...prior, ...cookies]);
 }
 
 function toAppError(err: unknown): AppError {

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A short-lived cache of rendered pages for anonymous visitors. Server rendering a page
+ * costs milliseconds of CPU; a burst of residents opening the front page (a storm, a
+ * crisis notice) should not each pay it. Only pages that opt in by answering with the
+ * MICROCACHE_HEADER are kept, and only for requests without a session.
+ *
+ * A page carries two per-response values: the CSP nonce and the CSRF token. Anonymous
+ * pages are therefore rendered with placeholders for both, and every response (cached
+ * or not) gets its own values put in. The placeholders are random per process and only
+ * letters and digits, so they survive HTML and JSON escaping unchanged and no visitor
+ * can know them to smuggle one in.
+ */
+export const MICROCACHE_HEADER = 'x-aukio-microcache';
+
+export interface CachedPage {
+  status: number;
+  headers: [string, string][];
+  /** The body split at the placeholders: text, slot, text, slot, … text. */
+  parts: string[];
+  slots: ('nonce' | 'csrf')[];
+  at: number;
+}
+
+export class PageMicrocache {
+  readonly nonce = `aukioNonce${randomBytes(12).toString('hex')}`;
+  readonly csrf = `aukioCsrf${randomBytes(12).toString('hex')}`;
+  private entries = new Map<string, CachedPage>();
+
+  constructor(
+    private ttlMs = 2000,
+    private maxEntries = 500,
+  ) {}
+
+  get(key: string): CachedPage | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (Date.now() - hit.at > this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit;
+  }
+
+  /** Splits a body rendered with the placeholders, for cheap per-response filling. */
+  prepare(status: number, headers: [string, string][], body: string): CachedPage {
+    const parts: string[] = [];
+    const slots: CachedPage['slots'] = [];
+    const re = new RegExp(`${this.nonce}|${this.csrf}`, 'g');
+    let last = 0;
+    for (const m of body.matchAll(re)) {
+      parts.push(body.slice(last, m.index));
+      slots.push(m[0] === this.nonce ? 'nonce' : 'csrf');
+      last = m.index + m[0].length;
+    }
+    parts.push(body.slice(last));
+    return { status, headers, parts, slots, at: Date.now() };
+  }
+
+  set(key: string, page: CachedPage) {
+    if (this.entries.size >= this.maxEntries) {
+      // Oldest first: Map keeps insertion order.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, page);
+  }
+
+  fill(page: CachedPage, values: { nonce: string; csrf: string }): string {
+    let out = page.parts[0];
+    for (let i = 0; i < page.slots.length; i++) out += values[page.slots[i]] + page.parts[i + 1];
+    return out;
+  }
+}
