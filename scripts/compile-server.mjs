@@ -2,18 +2,20 @@
 // builds) to plain JavaScript in build/app, so production runs on node alone. Running
 // through tsx costs about 100 MB of resident memory in the server process. Types are
 // checked by `npm run typecheck`, not here: this is a per-file transpile and takes a second.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
 export const OUT_DIR = 'build/app';
-const SOURCE_DIRS = ['src/server', 'src/platform', 'src/modules', 'src/adapters'];
+/** Everything under src/ except the web app (built by Vite into build/server). */
+const SKIP = new Set(['src/web']);
 
-function* tsFiles(dir) {
+function* files(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) yield* tsFiles(p);
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) yield p;
+    if (SKIP.has(p)) continue;
+    if (e.isDirectory()) yield* files(p);
+    else if (!e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') && !e.name.endsWith('.md')) yield p;
   }
 }
 
@@ -28,13 +30,17 @@ export function compileServer() {
     isolatedModules: true,
     sourceMap: false,
   };
-  for (const dir of SOURCE_DIRS) {
-    for (const file of tsFiles(dir)) {
-      const out = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file, reportDiagnostics: false });
-      const target = join(OUT_DIR, file.replace(/\.ts$/, '.js'));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, out.outputText);
+  for (const file of files('src')) {
+    const isTs = file.endsWith('.ts');
+    const target = join(OUT_DIR, isTs ? file.replace(/\.ts$/, '.js') : file);
+    mkdirSync(dirname(target), { recursive: true });
+    if (!isTs) {
+      // Data files a module reads or imports (JSON, templates) go along as they are.
+      copyFileSync(file, target);
+      continue;
     }
+    const out = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file, reportDiagnostics: false });
+    writeFileSync(target, out.outputText);
   }
   // The same layout as the repository, so paths relative to a module (migrations) hold.
   cpSync('migrations', join(OUT_DIR, 'migrations'), { recursive: true });

@@ -197,6 +197,29 @@ for (const engine of engines()) {
       c.close();
     });
 
+    // PGlite has no connection to lose.
+    if (twoInstances) it('keeps delivering after the LISTEN connection is killed (reconnects by itself)', async () => {
+      const p = await staffSession(b, 'admin@esimerkkila.fi');
+      const c = await connect(HOST_A, p.cookie);
+      const killed = await a.services.db.query<{ n: number }>(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and query ilike 'LISTEN%'`,
+      );
+      expect(killed.rows[0].n).toBeGreaterThanOrEqual(1);
+      // Events published while B is reconnecting are lost (by design); keep publishing until one arrives.
+      const m = marker();
+      await expect
+        .poll(
+          async () => {
+            await publish(a, { channel: tenantChannel(tenantA), type: 'test.after-reconnect', data: { m } });
+            return c.events.some((e) => (e.data as { m?: string }).m === m);
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(true);
+      c.close();
+    });
+
     it('unsubscribes when the client disconnects', async () => {
       await new Promise((r) => setTimeout(r, 100));
       const before = b.services.events.subscriberCount();
