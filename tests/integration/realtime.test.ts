@@ -220,6 +220,20 @@ for (const engine of engines()) {
       c.close();
     });
 
+    it('sends heartbeat comments and ends the stream once the session is signed out', async () => {
+      const saved = SSE_LIMITS.heartbeatMs;
+      SSE_LIMITS.heartbeatMs = 150;
+      try {
+        const p = await staffSession(b, 'asiakaspalvelu@esimerkkila.fi');
+        const c = await connect(HOST_A, p.cookie);
+        await expect.poll(() => c.raw(), { timeout: 5000 }).toContain(': heartbeat\n\n');
+        await b.services.db.query('delete from sessions where staff_user_id = $1', [p.id]);
+        await c.ended;
+      } finally {
+        SSE_LIMITS.heartbeatMs = saved;
+      }
+    });
+
     it('unsubscribes when the client disconnects', async () => {
       await new Promise((r) => setTimeout(r, 100));
       const before = b.services.events.subscriberCount();
