@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_A, hostFetch, startTestApp } from '../helpers/app.ts';
+import pg from 'pg';
+import { engines, PG_ADMIN_URL } from '../helpers/engines.ts';
 
 /**
  * The real process, as `npm start` runs it: `node --import tsx src/server/main.ts` with
@@ -213,6 +215,36 @@ describe('draining', () => {
       expect((await f('/fi')).status).toBe(503);
     } finally {
       await app.close();
+    }
+  });
+});
+
+const postgres = engines().find((e) => e.name === 'postgres')!;
+describe.skipIf(!postgres.available)('instances starting together on postgres', () => {
+  it('migrate and seed one empty database exactly once', async () => {
+    // An empty database, not even migrated.
+    const name = `aukio_race_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+    try {
+      // Two instances race through migrations (advisory lock) and the demo seed.
+      const apps = await Promise.all([
+        startTestApp('postgres', { databaseUrl: url, work: false }).catch((e) => e as Error),
+        startTestApp('postgres', { databaseUrl: url, work: false }).catch((e) => e as Error),
+      ]);
+      for (const a of apps) if (a instanceof Error) throw a;
+      const [x, y] = apps as Exclude<(typeof apps)[number], Error>[];
+      const t = await x.services.db.query<{ n: number }>('select count(*)::int as n from tenants');
+      expect(t.rows[0].n).toBe(2);
+      const s = await y.services.db.query<{ n: number }>('select count(*)::int as n from staff_users');
+      expect(s.rows[0].n).toBe(6);
+      await y.close();
+      await x.close();
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
     }
   });
 });
