@@ -249,27 +249,27 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
         url: '/*',
         handler: async (req, reply) => {
           const ctx = req.aukio;
-          if (req.method !== 'GET' || ctx.actor.kind !== 'anonymous' || ctx.sessionStatus !== 'none') {
-            const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
-            return sendWebResponse(reply, response);
-          }
-          // Anonymous pages: rendered with placeholders for the nonce and CSRF token (or
-          // served from the microcache), then filled with this response's own values.
+          const values = { nonce: ctx.nonce, csrf: ctx.csrfToken };
+          // Only anonymous GETs without any session may share a render (see microcache.ts).
+          const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
           const key = `${ctx.tenant.id}\n${req.url}`;
-          let page = microcache.get(key);
-          if (!page) {
-            const placeholders = { ...ctx, nonce: microcache.nonce, csrfToken: microcache.csrf };
-            const response = await handle(toWebRequest(req), placeholders as unknown as AppLoadContext);
-            const cacheable = response.status === 200 && response.headers.has(MICROCACHE_HEADER) && !response.headers.has('set-cookie');
-            const headers = [...response.headers].filter(([k]) => k !== MICROCACHE_HEADER && k !== 'set-cookie');
-            page = microcache.prepare(response.status, headers, response.body ? await response.text() : '');
-            if (cacheable) microcache.set(key, page);
-            const cookies = response.headers.getSetCookie();
-            if (cookies.length) appendSetCookies(reply, cookies);
+          const hit = shareable ? microcache.get(key) : undefined;
+          if (hit) {
+            reply.code(hit.status);
+            for (const [k, v] of hit.headers) reply.header(k, v);
+            return reply.send(microcache.fill(hit, values));
           }
-          reply.code(page.status);
-          for (const [k, v] of page.headers) reply.header(k, v);
-          return reply.send(microcache.fill(page, { nonce: ctx.nonce, csrf: ctx.csrfToken }));
+          const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
+          const optedIn = response.headers.has(MICROCACHE_HEADER);
+          response.headers.delete(MICROCACHE_HEADER);
+          if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
+            const body = await response.text();
+            microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values));
+            reply.code(response.status);
+            for (const [k, v] of response.headers) reply.header(k, v);
+            return reply.send(body);
+          }
+          return sendWebResponse(reply, response);
         },
       });
     });

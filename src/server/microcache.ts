@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * A short-lived cache of rendered pages for anonymous visitors. Server rendering a page
  * costs milliseconds of CPU; a burst of residents opening the front page (a storm, a
  * crisis notice) should not each pay it. Only pages that opt in by answering with the
  * MICROCACHE_HEADER are kept, and only for requests without a session.
  *
- * A page carries two per-response values: the CSP nonce and the CSRF token. Anonymous
- * pages are therefore rendered with placeholders for both, and every response (cached
- * or not) gets its own values put in. The placeholders are random per process and only
- * letters and digits, so they survive HTML and JSON escaping unchanged and no visitor
- * can know them to smuggle one in.
+ * A page carries two per-response values: the CSP nonce and the CSRF token. A page is
+ * rendered normally, with the real values of the request that rendered it; when it is
+ * kept, the body is split at those two values, and every later response gets its own
+ * put back in. Both are long random strings of characters HTML and JSON leave as they
+ * are (base64), so they are found intact and occur nowhere else in the page.
  */
 export const MICROCACHE_HEADER = 'x-aukio-microcache';
 
@@ -24,8 +22,6 @@ export interface CachedPage {
 }
 
 export class PageMicrocache {
-  readonly nonce = `aukioNonce${randomBytes(12).toString('hex')}`;
-  readonly csrf = `aukioCsrf${randomBytes(12).toString('hex')}`;
   private entries = new Map<string, CachedPage>();
 
   constructor(
@@ -43,15 +39,16 @@ export class PageMicrocache {
     return hit;
   }
 
-  /** Splits a body rendered with the placeholders, for cheap per-response filling. */
-  prepare(status: number, headers: [string, string][], body: string): CachedPage {
+  /** Splits a body at the values it was rendered with, for cheap per-response filling. */
+  prepare(status: number, headers: [string, string][], body: string, rendered: { nonce: string; csrf: string }): CachedPage {
     const parts: string[] = [];
     const slots: CachedPage['slots'] = [];
-    const re = new RegExp(`${this.nonce}|${this.csrf}`, 'g');
+    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const re = new RegExp(`${escape(rendered.nonce)}|${escape(rendered.csrf)}`, 'g');
     let last = 0;
     for (const m of body.matchAll(re)) {
       parts.push(body.slice(last, m.index));
-      slots.push(m[0] === this.nonce ? 'nonce' : 'csrf');
+      slots.push(m[0] === rendered.nonce ? 'nonce' : 'csrf');
       last = m.index + m[0].length;
     }
     parts.push(body.slice(last));
