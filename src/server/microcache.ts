@@ -15,8 +15,8 @@ export const MICROCACHE_HEADER = 'x-aukio-microcache';
 export interface CachedPage {
   status: number;
   headers: [string, string][];
-  /** The body split at the placeholders: text, slot, text, slot, … text. */
-  parts: string[];
+  /** The body split at the per-response values: bytes, slot, bytes, slot, … bytes. */
+  parts: Buffer[];
   slots: ('nonce' | 'csrf')[];
   at: number;
 }
@@ -41,17 +41,17 @@ export class PageMicrocache {
 
   /** Splits a body at the values it was rendered with, for cheap per-response filling. */
   prepare(status: number, headers: [string, string][], body: string, rendered: { nonce: string; csrf: string }): CachedPage {
-    const parts: string[] = [];
+    const parts: Buffer[] = [];
     const slots: CachedPage['slots'] = [];
     const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     const re = new RegExp(`${escape(rendered.nonce)}|${escape(rendered.csrf)}`, 'g');
     let last = 0;
     for (const m of body.matchAll(re)) {
-      parts.push(body.slice(last, m.index));
+      parts.push(Buffer.from(body.slice(last, m.index)));
       slots.push(m[0] === rendered.nonce ? 'nonce' : 'csrf');
       last = m.index + m[0].length;
     }
-    parts.push(body.slice(last));
+    parts.push(Buffer.from(body.slice(last)));
     return { status, headers, parts, slots, at: Date.now() };
   }
 
@@ -64,9 +64,18 @@ export class PageMicrocache {
     this.entries.set(key, page);
   }
 
-  fill(page: CachedPage, values: { nonce: string; csrf: string }): string {
-    let out = page.parts[0];
-    for (let i = 0; i < page.slots.length; i++) out += values[page.slots[i]] + page.parts[i + 1];
+  /** Bytes, not a string: the page is UTF-8 encoded once, when kept, not per response. */
+  fill(page: CachedPage, values: { nonce: string; csrf: string }): Buffer {
+    // Both values are ASCII: their length in characters is their length in bytes.
+    let size = 0;
+    for (const p of page.parts) size += p.length;
+    for (const slot of page.slots) size += values[slot].length;
+    const out = Buffer.allocUnsafe(size);
+    let at = page.parts[0].copy(out, 0);
+    for (let i = 0; i < page.slots.length; i++) {
+      at += out.write(values[page.slots[i]], at, 'latin1');
+      at += page.parts[i + 1].copy(out, at);
+    }
     return out;
   }
 }
