@@ -43,6 +43,9 @@ export const realtimeApi: ApiRoutes = (app, services) => {
     if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 401);
     if (actor.kind !== 'staff' && actor.kind !== 'resident') throw new AppError('forbidden', 403);
 
+    // Fastify answers HEAD with this handler too: headers only, no subscription.
+    if (req.method === 'HEAD') return reply.code(200).header('content-type', 'text/event-stream; charset=utf-8').send();
+
     const sessionId = actor.sessionId;
     const userId = actor.kind === 'staff' ? actor.user.id : actor.resident.id;
     const open = perSession.get(sessionId) ?? 0;

@@ -234,6 +234,15 @@ for (const engine of engines()) {
       }
     });
 
+    it('answers HEAD without opening a stream', async () => {
+      const before = b.services.events.subscriberCount();
+      const p = await staffSession(b, 'admin@esimerkkila.fi');
+      const r = await hostFetch(b, HOST_A)('/api/v1/events', { method: 'HEAD', headers: { cookie: p.cookie } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(b.services.events.subscriberCount()).toBe(before);
+    });
+
     it('unsubscribes when the client disconnects', async () => {
       await new Promise((r) => setTimeout(r, 100));
       const before = b.services.events.subscriberCount();
