@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -39,6 +42,7 @@ class PostgresDb implements Db {
   private pool: pg.Pool;
   private listener?: pg.Client;
   private listeners = new Map<string, Set<(payload: string) => void>>();
+  private closed = false;
 
   constructor(private url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -77,25 +81,56 @@ class PostgresDb implements Db {
   }
 
   async listen(channel: string, onPayload: (payload: string) => void) {
-    if (!this.listener) {
-      // One dedicated connection per process carries every LISTEN.
-      this.listener = new pg.Client({ connectionString: this.url });
-      this.listener.on('error', () => {});
-      await this.listener.connect();
-      this.listener.on('notification', (n) => {
-        for (const cb of this.listeners.get(n.channel) ?? []) cb(n.payload ?? '');
-      });
-    }
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      await this.listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      if (this.listener) await this.listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     }
     set.add(onPayload);
+    if (!this.listener) await this.connectListener();
     return async () => {
       set!.delete(onPayload);
     };
+  }
+
+  /**
+   * One dedicated connection per process carries every LISTEN. When it drops (server
+   * restart, failover, idle kill) it is reopened with backoff and LISTENs again, so
+   * realtime recovers by itself; events sent while it was down are lost, which SSE
+   * clients tolerate by refetching on reconnect.
+   */
+  private async connectListener(attempt = 0): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.url });
+    this.listener = client;
+    let retrying = false;
+    const retry = () => {
+      if (retrying || this.closed) return;
+      retrying = true;
+      client.removeAllListeners('notification');
+      client.end().catch(() => {});
+      if (this.listener === client) this.listener = undefined;
+      const delay = Math.min(30_000, 500 * 2 ** attempt);
+      setTimeout(() => void this.connectListener(attempt + 1).catch(() => {}), delay).unref();
+    };
+    client.on('error', retry);
+    client.on('end', retry);
+    client.on('notification', (n) => {
+      for (const cb of this.listeners.get(n.channel) ?? []) cb(n.payload ?? '');
+    });
+    try {
+      await client.connect();
+      for (const channel of this.listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      attempt = 0;
+    } catch (e) {
+      if (attempt > 0) return retry();
+      // The first connection is part of start-up: its failure is the caller's to see.
+      retrying = true;
+      client.end().catch(() => {});
+      this.listener = undefined;
+      throw e;
+    }
   }
 
   bossExecutor(tx?: Tx) {
@@ -104,6 +139,7 @@ class PostgresDb implements Db {
   }
 
   async close() {
+    this.closed = true;
     await this.listener?.end().catch(() => {});
     await this.pool.end();
   }
@@ -173,7 +209,28 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   }
   if (opts.dataDir === 'memory') return new PgliteDb(await PGlite.create());
   mkdirSync(opts.dataDir, { recursive: true });
-  return new PgliteDb(await PGlite.create(`${opts.dataDir.replace(/\/$/, '')}/pglite`));
+  const dir = `${opts.dataDir.replace(/\/$/, '')}/pglite`;
+  if (!existsSync(join(dir, 'PG_VERSION'))) await initEmbedded(dir);
+  return new PgliteDb(await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] }));
+}
+
+/**
+ * PostgreSQL's default shared_buffers (128 MB) lives inside PGlite's WASM memory and is
+ * all resident; an embedded Aukio's data is small and the OS caches its files anyway.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * Creates a new embedded cluster (initdb) in a short-lived child process: initdb's own
+ * WASM instance leaves a few hundred MB resident in whichever process ran it.
+ */
+async function initEmbedded(dir: string) {
+  const script = `const { PGlite } = await import(process.env.AUKIO_PGLITE_URL);
+const db = await PGlite.create(process.env.AUKIO_PGLITE_DIR);
+await db.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, AUKIO_PGLITE_URL: typeof import.meta.resolve === 'function' ? import.meta.resolve('@electric-sql/pglite') : '@electric-sql/pglite', AUKIO_PGLITE_DIR: dir },
+  });
 }
 
 /** True when the error is PostgreSQL's unique_violation. */

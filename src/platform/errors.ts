@@ -132,6 +132,11 @@ const MESSAGES = {
     sv: 'En extern tjänst svarade inte. Försök igen senare.',
     en: 'An external service did not respond. Please try again later.',
   },
+  unavailable: {
+    fi: 'Palvelu on hetken poissa käytöstä. Yritä hetken kuluttua uudelleen.',
+    sv: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
+    en: 'The service is briefly unavailable. Please try again in a moment.',
+  },
   internal: {
     fi: 'Jotain meni vikaan. Yritä myöhemmin uudelleen.',
     sv: 'Något gick fel. Försök igen senare.',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from './db.ts';
 
 /**
@@ -11,6 +12,8 @@ export interface RealtimeEvent {
   channel: string;
   type: string;
   data: Record<string, unknown>;
+  /** Set by publish: time-ordered and unique across instances (the SSE `id:` line). */
+  id?: string;
 }
 
 const PG_CHANNEL = 'aukio_events';
@@ -33,12 +36,24 @@ export class EventBus {
       } catch {
         return;
       }
-      for (const cb of this.subscribers.get(event.channel) ?? []) cb(event);
+      for (const cb of this.subscribers.get(event.channel) ?? []) {
+        // One broken subscriber must not starve the others of the event.
+        try {
+          cb(event);
+        } catch {
+          /* the subscriber's own problem */
+        }
+      }
     });
   }
 
+  /**
+   * Publishes in the caller's transaction: subscribers on every instance get it after
+   * COMMIT, and never when the transaction rolls back.
+   */
   async publish(q: Queryable, event: RealtimeEvent) {
-    const payload = JSON.stringify(event);
+    const id = event.id ?? `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const payload = JSON.stringify({ ...event, id });
     if (Buffer.byteLength(payload) > 7900) throw new Error('Realtime event payload too large');
     await q.query('select pg_notify($1, $2)', [PG_CHANNEL, payload]);
   }
@@ -56,6 +71,13 @@ export class EventBus {
         if (set && set.size === 0) this.subscribers.delete(c);
       }
     };
+  }
+
+  /** Local subscriptions (one per open SSE connection and channel), for metrics and tests. */
+  subscriberCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
   }
 
   async stop() {

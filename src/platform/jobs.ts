@@ -64,6 +64,22 @@ export class JobQueue {
   /** Creates pg-boss's schema and the queues; safe on every instance. */
   async start() {
     if (this.started) return;
+    // Instances starting together on an empty PostgreSQL would race (and deadlock) inside
+    // pg-boss's schema and queue creation: take turns under an advisory lock, held by a
+    // transaction on its own connection while pg-boss works on the pool. (PGlite is one
+    // process, and its single connection cannot hold a transaction open meanwhile.)
+    if (this.db.engine === 'postgres') {
+      await this.db.transaction(async (tx) => {
+        await tx.query('select pg_advisory_xact_lock(727276)');
+        await this.install();
+      });
+    } else {
+      await this.install();
+    }
+    this.started = true;
+  }
+
+  private async install() {
     await this.boss.start();
     for (const def of this.definitions.values()) {
       await this.boss.createQueue(QUEUE_PREFIX + def.name, {
@@ -73,7 +89,6 @@ export class JobQueue {
         retryBackoff: true,
       } as never);
     }
-    this.started = true;
   }
 
   /** Starts consuming every defined queue (worker role). */

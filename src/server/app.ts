@@ -1,17 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from 'react-router';
+import { ZodError } from 'zod';
 import { ANONYMOUS } from '../modules/identity/actor.ts';
-import { safeEqual, randomToken } from '../platform/crypto.ts';
+import { randomBytesPooled, randomToken, safeEqual } from '../platform/crypto.ts';
 import { AppError, errorBody, errorMessage, type ErrorCode } from '../platform/errors.ts';
 import { isLang, LANGUAGES, negotiateLanguage, type Lang } from '../platform/i18n.ts';
 import type { RequestContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
+import { MICROCACHE_HEADER, PageMicrocache } from './microcache.ts';
 import type { Services } from './services.ts';
 
 export const SESSION_COOKIE = 'aukio_session';
@@ -49,17 +50,42 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   // Typed as the base instance: the pino logger's richer type buys nothing here.
   const app: FastifyInstance = Fastify({
     loggerInstance: log.child({ component: 'http' }),
-    // Request logs carry method, route and status; never bodies, cookies or addresses.
-    disableRequestLogging: true,
+    // Fastify's own request lines carry the raw URL (query strings can hold personal
+    // data); ours, written in onResponse, carry method, route pattern and status only.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
-    return503OnClosing: true,
+    // While draining, requests on kept-alive connections get our own 503 (onRequest below).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // A URL that does not decode never reaches the hooks; answer it in our shape, too.
+    frameworkErrors: (_err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const seg = req.url.split('/')[1];
+      const lang: Lang = isLang(seg) ? seg : 'fi';
+      if (isApiPath(req.url)) return sendError(reply, new AppError('bad_request', 400), lang);
+      return reply.code(400).type('text/html; charset=utf-8').send(simpleErrorPage('bad_request', lang));
+    },
+    // Requests node:http cannot even parse: the error shape, never the parser's message.
+    clientErrorHandler: (err, socket) => {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const [status, reason] = e.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+      const body = JSON.stringify(errorBody(new AppError('bad_request', 400), 'fi'));
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
   }) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
+  // The API speaks JSON only; a text/plain body would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
   const metrics = createMetrics();
+  // The request line has a fixed shape with nothing personal in it, so it skips the
+  // (per-call, wildcard) redaction the general logger applies.
+  const httpLog = log.child({ component: 'http' }, { redact: [] });
 
   const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.COOKIE_SECURE };
 
@@ -68,6 +94,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.addHook('onRequest', async (req, reply) => {
     (req as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     if (isInfraPath(req.url)) return;
+    if (draining) {
+      // Shutting down: in-flight requests finish, new ones go to another instance.
+      reply.header('connection', 'close');
+      return sendError(reply, new AppError('unavailable', 503, undefined, { 'retry-after': '5' }), 'fi');
+    }
     const tenant = await services.tenancy.resolveByHost(req.headers.host);
     const lang = requestLang(req, tenant?.languages ?? [...LANGUAGES], tenant?.defaultLanguage ?? 'fi');
     if (!tenant) {
@@ -77,7 +108,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     }
 
     let csrfToken = req.cookies[CSRF_COOKIE];
-    if (!csrfToken || csrfToken.length < 20 || csrfToken.length > 100) {
+    // Only our own token format: it is written into pages (see microcache.ts).
+    if (!csrfToken || !/^[\w-]{20,100}$/.test(csrfToken)) {
       csrfToken = randomToken(24);
       reply.setCookie(CSRF_COOKIE, csrfToken, cookieBase);
     }
@@ -89,7 +121,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       sessionStatus: 'none',
       pendingSecondFactor: false,
       lang,
-      nonce: randomBytes(16).toString('base64'),
+      nonce: randomBytesPooled(16).toString('base64'),
       csrfToken,
       ip: req.ip,
       origin: `${proto}://${req.headers.host}`,
@@ -126,16 +158,20 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     }
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  // Hooks that never wait are written with `done`: an async hook costs a promise per request.
+  app.addHook('onSend', (req, reply, payload, done) => {
     setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
     const route = req.routeOptions?.url ?? 'unmatched';
     const seconds = started ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
-    metrics.observeRequest(req.method, route.startsWith('/*') ? 'page' : route, reply.statusCode, seconds);
+    const pattern = route.startsWith('/*') ? 'page' : route;
+    metrics.observeRequest(req.method, pattern, reply.statusCode, seconds);
+    httpLog.info({ method: req.method, route: pattern, status: reply.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    done();
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -153,16 +189,18 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   // CSRF: every state-changing request that rides on cookies must echo the token,
   // as a header (API, fetch) or as the _csrf form field (pages). Bearer-token calls
   // carry no cookies and are exempt.
-  app.addHook('preHandler', async (req) => {
-    if (SAFE_METHODS.has(req.method) || !req.aukio || req.aukio.actor.kind === 'api_token') return;
-    if (isInfraPath(req.url)) return;
-    // Endpoints another site posts to by design (SAML ACS) opt out with config: { csrf: false }
-    // and must authenticate the post some other way.
-    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
+  const checkCsrf = async (req: FastifyRequest) => {
     const expected = req.aukio.csrfToken;
     let given = req.headers['x-csrf-token'];
     if (typeof given !== 'string' && !isApiPath(req.url)) given = await formCsrfField(req);
     if (typeof given !== 'string' || !safeEqual(given, expected)) throw new AppError('csrf_failed', 403);
+  };
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (SAFE_METHODS.has(req.method) || !req.aukio || req.aukio.actor.kind === 'api_token' || isInfraPath(req.url)) return done();
+    // Endpoints another site posts to by design (SAML ACS) opt out with config: { csrf: false }
+    // and must authenticate the post some other way.
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done();
+    checkCsrf(req).then(() => done(), done);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -183,7 +221,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   for (const routes of opts.apiRoutes ?? []) {
     await app.register(async (api) => routes(api, services));
   }
-  app.all('/api/*', async (req) => {
+  // Unknown API paths answer in the API's shape, not with the page 404 ('/api/*' misses '/api').
+  app.all('/api', async () => {
+    throw new AppError('not_found', 404);
+  });
+  app.all('/api/*', async () => {
     throw new AppError('not_found', 404);
   });
 
@@ -204,6 +246,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
   if (opts.webBuild) {
     const handle = createRequestHandler(opts.webBuild, config.NODE_ENV === 'production' ? 'production' : 'development');
+    const microcache = new PageMicrocache();
     await app.register(async (web) => {
       // Pages get the raw body; React Router parses forms itself (urlencoded and multipart).
       web.removeAllContentTypeParsers();
@@ -215,7 +258,27 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
           // Infra paths skip tenant resolution; one without a file (a browser asking for
           // /favicon.ico) is a 404, not a page render without a context.
           if (!req.aukio) throw new AppError('not_found', 404);
-          const response = await handle(toWebRequest(req), req.aukio as unknown as AppLoadContext);
+          const ctx = req.aukio;
+          const values = { nonce: ctx.nonce, csrf: ctx.csrfToken };
+          // Only anonymous GETs without any session may share a render (see microcache.ts).
+          const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
+          const key = `${ctx.tenant.id}\n${req.url}`;
+          const hit = shareable ? microcache.get(key) : undefined;
+          if (hit) {
+            reply.code(hit.status);
+            for (const [k, v] of hit.headers) reply.header(k, v);
+            return reply.send(microcache.fill(hit, values));
+          }
+          const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
+          const optedIn = response.headers.has(MICROCACHE_HEADER);
+          response.headers.delete(MICROCACHE_HEADER);
+          if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
+            const body = await response.text();
+            microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values));
+            reply.code(response.status);
+            for (const [k, v] of response.headers) reply.header(k, v);
+            return reply.send(body);
+          }
           return sendWebResponse(reply, response);
         },
       });
@@ -280,17 +343,21 @@ async function sendWebResponse(reply: FastifyReply, response: Response) {
     reply.header(k, v);
   }
   const cookies = response.headers.getSetCookie();
-  if (cookies.length) {
-    const existing = reply.getHeader('set-cookie');
-    const prior = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-    reply.header('set-cookie', [...prior, ...cookies]);
-  }
+  if (cookies.length) appendSetCookies(reply, cookies);
   if (!response.body) return reply.send();
   return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
 }
 
+/** Adds cookies to any the request hooks already set (the CSRF cookie, a cleared session). */
+function appendSetCookies(reply: FastifyReply, cookies: string[]) {
+  const existing = reply.getHeader('set-cookie');
+  const prior = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  reply.header('set-cookie', [...prior, ...cookies]);
+}
+
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return new AppError('validation_failed', 400, { fields: zodFields(err) });
   const e = err as { statusCode?: number; code?: string; name?: string };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return new AppError('payload_too_large', 413);
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) return new AppError('unsupported_media_type', 415);
@@ -304,28 +371,37 @@ function toAppError(err: unknown): AppError {
   return new AppError('internal', 500);
 }
 
+/** Field path → issue code, e.g. {preferredLanguage: 'invalid_value'}; never the input values. */
+function zodFields(err: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of err.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...issue.path, key].map(String).join('.')] ??= 'unrecognized';
+      continue;
+    }
+    fields[issue.path.length ? issue.path.map(String).join('.') : 'body'] ??= issue.code;
+  }
+  return fields;
+}
+
 export function sendError(reply: FastifyReply, err: AppError, lang: Lang) {
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err, lang));
 }
 
+const CSP_TAIL = [
+  `img-src 'self' data: https:`,
+  `connect-src 'self'`,
+  `font-src 'self'`,
+  `object-src 'none'`,
+  `base-uri 'none'`,
+  `frame-ancestors 'none'`,
+  `form-action 'self'`,
+].join('; ');
+
 function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean) {
   const n = nonce ? ` 'nonce-${nonce}'` : '';
-  reply.header(
-    'content-security-policy',
-    [
-      `default-src 'self'`,
-      `script-src 'self'${n}`,
-      `style-src 'self'${n}`,
-      `img-src 'self' data: https:`,
-      `connect-src 'self'`,
-      `font-src 'self'`,
-      `object-src 'none'`,
-      `base-uri 'none'`,
-      `frame-ancestors 'none'`,
-      `form-action 'self'`,
-    ].join('; '),
-  );
+  reply.header('content-security-policy', `default-src 'self'; script-src 'self'${n}; style-src 'self'${n}; ${CSP_TAIL}`);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'strict-origin-when-cross-origin');
   reply.header('x-frame-options', 'DENY');

@@ -71,6 +71,8 @@ export async function seedDemo(services: Services): Promise<void> {
   const passwordHash = await hashPassword(DEMO_ACCOUNTS.password);
   for (const t of TENANTS) {
     await services.db.transaction(async (tx) => {
+      // Instances starting together on an empty database take turns, so the check below holds.
+      await tx.query('select pg_advisory_xact_lock(727275)');
       const existing = await tx.query('select 1 from tenants where slug = $1', [t.slug]);
       if (existing.rows.length) return;
       const { rows } = await tx.query<{ id: string }>(

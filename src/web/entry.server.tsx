@@ -18,6 +18,7 @@ export default function handleRequest(
   const nonce = loadContext.nonce;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     // Bots and no-JS clients get the whole document at once.
     const readyEvent = isbot(request.headers.get('user-agent') ?? '') || routerContext.isSpaMode ? 'onAllReady' : 'onShellReady';
     const { pipe, abort } = renderToPipeableStream(
@@ -28,12 +29,16 @@ export default function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true;
+          if (readyEvent === 'onAllReady') clearTimeout(timer);
           const body = new PassThrough();
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
+        // The abort timer would otherwise keep every finished render alive for seconds.
+        ...(readyEvent === 'onAllReady' ? {} : { onAllReady: () => clearTimeout(timer) }),
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
@@ -42,6 +47,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    timer = setTimeout(abort, streamTimeout + 1000);
   });
 }

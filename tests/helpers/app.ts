@@ -17,6 +17,8 @@ export interface TestApp {
   port: number;
   services: Services;
   databaseUrl?: string;
+  /** What SIGTERM does first: /readyz turns 503 and new requests get 503 unavailable. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,13 @@ function webBuild() {
  */
 export async function startTestApp(
   engine: TestEngine['name'],
-  opts: { env?: Record<string, string>; work?: boolean; databaseUrl?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    work?: boolean;
+    databaseUrl?: string;
+    /** Test-only jobs, defined before the queue starts (queues are created at start). */
+    defineJobs?: (services: Services) => void;
+  } = {},
 ): Promise<TestApp> {
   const testDb = opts.databaseUrl ? undefined : await createTestDb(engine);
   const config = loadConfig({
@@ -45,11 +53,12 @@ export async function startTestApp(
   const log = createLogger(config.LOG_LEVEL);
   const services = await createServices(config, log, testDb ? { db: testDb.db } : {});
   registerJobs(services);
+  opts.defineJobs?.(services);
   await services.jobs.start();
   await scheduleJobs(services);
   await seedDemo(services);
   await services.events.start();
-  const { app } = await buildApp(services, { webBuild: await webBuild(), clientDir: join(resolve('build'), 'client'), apiRoutes });
+  const { app, drain } = await buildApp(services, { webBuild: await webBuild(), clientDir: join(resolve('build'), 'client'), apiRoutes });
   if (opts.work !== false) await services.jobs.work();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
@@ -58,6 +67,7 @@ export async function startTestApp(
     port,
     services,
     databaseUrl: opts.databaseUrl ?? testDb?.url,
+    drain,
     close: async () => {
       await app.close();
       await services.jobs.stop(1);

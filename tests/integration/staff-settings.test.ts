@@ -1,17 +1,7 @@
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { ServerBuild } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.ts';
-import { registerJobs } from '../../src/server/main.ts';
-import { apiRoutes } from '../../src/server/routes.ts';
-import { seedDemo } from '../../src/server/seed.ts';
-import { createServices } from '../../src/server/services.ts';
 import type { CaptureEmailAdapter } from '../../src/adapters/email/capture.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { randomToken } from '../../src/platform/crypto.ts';
-import { createLogger } from '../../src/platform/log.ts';
-import { createTestDb, engines, type TestEngine } from '../helpers/engines.ts';
+import { engines, type TestEngine } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 
 /*
@@ -24,41 +14,20 @@ import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helper
 const repaired = new Set<string>();
 const completed = new Set<string>();
 
-/** startTestApp plus one test-only job, defined before the queue starts (queues are created at start). */
-async function startApp(engine: TestEngine['name']): Promise<TestApp> {
-  const testDb = await createTestDb(engine);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: testDb.url });
-  const services = await createServices(config, createLogger(config.LOG_LEVEL), { db: testDb.db });
-  registerJobs(services);
-  services.jobs.define<{ tenantId: string; key: string }>({
-    name: 'test.remote_call',
-    priority: 'urgent',
-    retryLimit: 0,
-    handler: async (data) => {
-      if (!repaired.has(data.key)) throw new Error(`remote system unavailable (${data.key})`);
-      completed.add(data.key);
-    },
+/** startTestApp plus one test-only job. */
+function startApp(engine: TestEngine['name']): Promise<TestApp> {
+  return startTestApp(engine, {
+    defineJobs: (services) =>
+      services.jobs.define<{ tenantId: string; key: string }>({
+        name: 'test.remote_call',
+        priority: 'urgent',
+        retryLimit: 0,
+        handler: async (data) => {
+          if (!repaired.has(data.key)) throw new Error(`remote system unavailable (${data.key})`);
+          completed.add(data.key);
+        },
+      }),
   });
-  await services.jobs.start();
-  await seedDemo(services);
-  await services.events.start();
-  const web = (await import(pathToFileURL(resolve('build/server/index.js')).href)) as ServerBuild;
-  const { app } = await buildApp(services, { webBuild: web, clientDir: join(resolve('build'), 'client'), apiRoutes });
-  await services.jobs.work();
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    services,
-    databaseUrl: testDb.url,
-    close: async () => {
-      await app.close();
-      await services.jobs.stop(1);
-      await services.events.stop();
-      await testDb.drop();
-    },
-  };
 }
 
 type Fields = Record<string, string | string[]>;

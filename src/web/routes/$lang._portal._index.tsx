@@ -8,6 +8,13 @@ import { useRoot } from '../root.tsx';
 
 export const handle = { hideHeaderSearch: true };
 
+/**
+ * The same for every anonymous visitor of a tenant and language, so the server may keep
+ * the render for a moment (src/server/microcache.ts). Only opt a page in when it reads
+ * nothing but the tenant, the URL and the language.
+ */
+export const headers = () => ({ 'x-aukio-microcache': 'anonymous' });
+
 export default function FrontPage() {
   const { lang, tenant } = useRoot();
   const t = translator(portal, lang);
