@@ -263,7 +263,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
           // Only anonymous GETs without any session may share a render (see microcache.ts).
           const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
           const key = `${ctx.tenant.id}\n${req.url}`;
-          const hit = shareable ? microcache.get(key) : undefined;
+          const hit = shareable ? microcache.get(key, ctx.tenant) : undefined;
           if (hit) {
             reply.code(hit.status);
             for (const [k, v] of hit.headers) reply.header(k, v);
@@ -274,7 +274,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
           response.headers.delete(MICROCACHE_HEADER);
           if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
             const body = await response.text();
-            microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values));
+            microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values), ctx.tenant);
             reply.code(response.status);
             for (const [k, v] of response.headers) reply.header(k, v);
             return reply.send(body);

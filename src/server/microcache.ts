@@ -19,6 +19,12 @@ export interface CachedPage {
   parts: Buffer[];
   slots: ('nonce' | 'csrf')[];
   at: number;
+  /**
+   * What the page was rendered from: the tenant object of that moment. TenancyService hands
+   * out a new object whenever the tenant is reloaded (a settings change invalidates it on
+   * every instance), so a page of an older tenant version is never served.
+   */
+  source?: object;
 }
 
 export class PageMicrocache {
@@ -29,10 +35,10 @@ export class PageMicrocache {
     private maxEntries = 500,
   ) {}
 
-  get(key: string): CachedPage | undefined {
+  get(key: string, source?: object): CachedPage | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (Date.now() - hit.at > this.ttlMs) {
+    if (Date.now() - hit.at > this.ttlMs || hit.source !== source) {
       this.entries.delete(key);
       return undefined;
     }
@@ -55,7 +61,8 @@ export class PageMicrocache {
     return { status, headers, parts, slots, at: Date.now() };
   }
 
-  set(key: string, page: CachedPage) {
+  set(key: string, page: CachedPage, source?: object) {
+    page.source = source;
     if (this.entries.size >= this.maxEntries) {
       // Oldest first: Map keeps insertion order.
       const oldest = this.entries.keys().next().value;
