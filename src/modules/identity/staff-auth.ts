@@ -11,11 +11,13 @@ import { OidcService } from './oidc.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { consumePasswordResetToken, createPasswordResetToken, peekPasswordResetToken, revokePasswordResetTokens } from './password-reset.ts';
 import type { SessionService } from './sessions.ts';
-import { accountKey, LoginThrottle, totpKey } from './throttle.ts';
+import { accountKey, LoginThrottle, resetIpKey, totpKey } from './throttle.ts';
 import { newTotpSecret, totpStep, totpUri } from './totp.ts';
 
 /** A forgotten-password link lives one hour; invitations (staff admin) choose their own. */
 export const PASSWORD_RESET_TTL_MINUTES = 60;
+/** Forgotten-password requests per address and LOGIN_WINDOW_MINUTES, as a multiple of LOGIN_MAX_FAILURES. */
+const RESET_REQUESTS_PER_IP_FACTOR = 2;
 
 export interface MailQueue {
   enqueue(tx: Queryable, m: EmailMessage): Promise<void>;
@@ -183,17 +185,28 @@ export class StaffAuthService {
     return r.rowCount === 1;
   }
 
-  /** Second step of a password sign-in: the pending session becomes a full one. */
-  async completeSecondFactor(input: { tenantId: string; sessionId: string; user: StaffUser; code: string; ip: string }): Promise<StaffUser> {
+  /**
+   * Second step of a password sign-in. The pending session is deleted and a new one with a
+   * fresh token is created, so a token planted or seen before the second factor (session
+   * fixation) never becomes a signed-in session. Returns the new cookie value.
+   */
+  async completeSecondFactor(input: { tenantId: string; sessionId: string; user: StaffUser; code: string; ip: string }): Promise<{ token: string; user: StaffUser }> {
     const { tenantId, user, ip } = input;
     const step = await this.checkTotp(tenantId, user.id, input.code, ip, 'sign_in');
-    await this.d.db.transaction(async (tx) => {
+    const token = await this.d.db.transaction(async (tx) => {
       if (!(await this.useStep(tx, tenantId, user.id, step))) throw new AppError('invalid_code', 401, { fields: { code: 'invalid' } });
-      await this.d.sessions.completeSecondFactor(tx, input.sessionId);
+      // Only a still-pending session of this user may be exchanged, once (two racing posts: one wins).
+      const gone = await tx.query(
+        'delete from sessions where id = $1 and tenant_id = $2 and staff_user_id = $3 and pending_second_factor',
+        [input.sessionId, tenantId, user.id],
+      );
+      if (gone.rowCount !== 1) throw new AppError('invalid_code', 401, { fields: { code: 'invalid' } });
+      const fresh = await this.d.sessions.create(tx, { tenantId, staffUserId: user.id, method: 'password+totp' });
       await this.throttle.reset(tx, tenantId, totpKey(user.id));
       await this.signedIn(tx, tenantId, user, 'password+totp', ip);
+      return fresh;
     });
-    return user;
+    return { token, user };
   }
 
   /** Housekeeping (with sessions.purge): throttle rows whose window and lock are over, dead links and states. */
@@ -207,12 +220,15 @@ export class StaffAuthService {
     );
   }
 
-  /** Ends a session (staff or resident, complete or pending); staff sign-outs are audited. */
+  /** Ends a session (staff or resident, complete or pending); staff and resident sign-outs are audited. */
   async signOut(tenantId: string, sessionId: string, actor: Actor, ip: string): Promise<void> {
     await this.d.db.transaction(async (tx) => {
       await tx.query('delete from sessions where id = $1 and tenant_id = $2', [sessionId, tenantId]);
       if (actor.kind === 'staff') {
         await this.d.audit.record(tx, tenantId, actor, { action: 'staff.sign_out', targetKind: 'staff_user', targetId: actor.user.id, ip });
+      } else if (actor.kind === 'resident' && actor.sessionId === sessionId) {
+        // Same record as the portal's sign-out page (ResidentService.signOut).
+        await this.d.audit.record(tx, tenantId, actor, { action: 'resident.sign_out', targetKind: 'resident', targetId: actor.resident.id, ip });
       }
     });
   }
@@ -225,7 +241,12 @@ export class StaffAuthService {
     const { tenant, lang, ip } = input;
     const email = input.email.trim().toLowerCase();
     if (!email || email.length > 320 || !email.includes('@')) throw new AppError('validation_failed', 400, { fields: { email: 'email' } });
+    // Every request counts (not only failures): one address cannot spray links at many mailboxes
+    // nor probe addresses in bulk. The per-account limit below guards each mailbox on its own.
+    const ipLimit = [{ key: resetIpKey(ip), max: this.d.config.LOGIN_MAX_FAILURES * RESET_REQUESTS_PER_IP_FACTOR }];
+    await this.throttle.check(this.d.db, tenant.id, ipLimit);
     await this.d.db.transaction(async (tx) => {
+      await this.throttle.fail(tx, tenant.id, ipLimit);
       const row = await this.account(tx, tenant.id, email);
       if (!row) {
         await this.d.audit.record(tx, tenant.id, ANONYMOUS, {
