@@ -6,6 +6,7 @@ import { samlRoutes } from '../modules/identity/saml-routes.ts';
 import { staffUsersApi } from '../modules/identity/staff-users-api.ts';
 import { tenantSettingsApi } from '../modules/tenancy/settings-api.ts';
 import { auditApi } from '../modules/audit/api.ts';
+import { oidcSettingsApi } from '../modules/identity/oidc-settings-api.ts';
 
 /** Every module's API routes, mounted under /api/v1 by buildApp. */
-export const apiRoutes: ApiRoutes[] = [tenancyApi, staffAuthApi, orgUnitsApi, staffUsersApi, samlRoutes, tenantSettingsApi, auditApi];
+export const apiRoutes: ApiRoutes[] = [tenancyApi, staffAuthApi, orgUnitsApi, staffUsersApi, samlRoutes, tenantSettingsApi, auditApi, oidcSettingsApi];

@@ -3,11 +3,12 @@ import type { AuditService } from '../audit/audit.ts';
 import type { Tenant } from '../tenancy/tenants.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
-import { sha256 } from '../../platform/crypto.ts';
+import { SecretBox, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { pick, type Lang } from '../../platform/i18n.ts';
 import { ANONYMOUS, type Actor, type StaffUser } from './actor.ts';
 import { OidcService } from './oidc.ts';
+import { OidcSettingsService } from './oidc-settings.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { consumePasswordResetToken, createPasswordResetToken, peekPasswordResetToken, revokePasswordResetTokens } from './password-reset.ts';
 import type { SessionService } from './sessions.ts';
@@ -72,10 +73,13 @@ const RESET_MAIL: Record<Lang, { subject: (org: string) => string; text: (org: s
 export class StaffAuthService {
   readonly throttle: LoginThrottle;
   readonly oidc: OidcService;
+  /** The tenant admin's side of OIDC: configuration with a sealed client secret. */
+  readonly oidcSettings: OidcSettingsService;
 
   constructor(private d: StaffAuthDeps) {
     this.throttle = new LoginThrottle(d.config.LOGIN_MAX_FAILURES, d.config.LOGIN_WINDOW_MINUTES);
-    this.oidc = new OidcService(d.db, d.sessions, d.audit);
+    this.oidc = new OidcService(d.db, d.sessions, d.audit, new SecretBox(d.config.SESSION_SECRET));
+    this.oidcSettings = new OidcSettingsService(d.db, d.audit, this.oidc, d.config.NODE_ENV === 'production');
   }
 
   private async account(q: Queryable, tenantId: string, email: string): Promise<AccountRow | null> {
