@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordResetToken } from '../../src/modules/identity/password-reset.ts';
 import { totpCode } from '../../src/modules/identity/totp.ts';
@@ -264,6 +265,15 @@ for (const engine of engines()) {
       const enrol = await enrolRes.text();
       const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(enrol)![1];
       expect(enrol).toContain('otpauth://totp/');
+      // The same URI as an inline SVG QR code, one labelled image, beside the text secret.
+      const qr = /<div class="totp-qr" role="img" aria-label="([^"]+)" data-testid="totp-qr"><svg [^>]*viewBox="0 0 \d+ \d+"[^>]*>(.*?)<\/svg>\s*<\/div>/s.exec(enrol);
+      expect(qr).not.toBeNull();
+      expect(qr![1]).toContain('QR-koodi todennussovellukseen');
+      expect(qr![2]).not.toMatch(/<script|on\w+=|href=/i);
+      const uri = /<code class="break">([^<]+)<\/code>/.exec(enrol)![1].replaceAll('&amp;', '&');
+      expect(enrol).toContain(await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+      expect(await (await b.req('/sv/staff/security')).text()).toContain('aria-label="QR-kod för autentiseringsappen.');
+      expect(await (await b.req('/en/staff/security')).text()).toContain('aria-label="QR code for the authenticator app.');
       expect(enrol).toMatch(/autocomplete="one-time-code"/i);
       // Not enabled before a code confirms it.
       expect((await db().query<{ totp_enabled: boolean }>('select totp_enabled from staff_users where id = $1', [id])).rows[0].totp_enabled).toBe(false);

@@ -13,7 +13,7 @@ import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './pass
 import { consumePasswordResetToken, createPasswordResetToken, peekPasswordResetToken, revokePasswordResetTokens } from './password-reset.ts';
 import type { SessionService } from './sessions.ts';
 import { accountKey, LoginThrottle, resetIpKey, totpKey } from './throttle.ts';
-import { newTotpSecret, totpStep, totpUri } from './totp.ts';
+import { newTotpSecret, totpQrSvg, totpStep, totpUri } from './totp.ts';
 
 /** A forgotten-password link lives one hour; invitations (staff admin) choose their own. */
 export const PASSWORD_RESET_TTL_MINUTES = 60;
@@ -343,7 +343,7 @@ export class StaffAuthService {
   }
 
   /** TOTP state for the security page; the secret is shown only while enrolment is unfinished. */
-  async totpStatus(user: StaffUser, issuer: string): Promise<{ enabled: boolean; pending: { secret: string; uri: string } | null }> {
+  async totpStatus(user: StaffUser, issuer: string): Promise<{ enabled: boolean; pending: { secret: string; uri: string; qrSvg: string } | null }> {
     const r = await this.d.db.query<{ totp_secret: string | null; totp_enabled: boolean }>(
       'select totp_secret, totp_enabled from staff_users where tenant_id = $1 and id = $2',
       [user.tenantId, user.id],
@@ -351,7 +351,8 @@ export class StaffAuthService {
     const row = r.rows[0];
     if (!row) throw new AppError('not_found', 404);
     if (row.totp_enabled || !row.totp_secret) return { enabled: row.totp_enabled, pending: null };
-    return { enabled: false, pending: { secret: row.totp_secret, uri: totpUri(row.totp_secret, issuer, user.email) } };
+    const uri = totpUri(row.totp_secret, issuer, user.email);
+    return { enabled: false, pending: { secret: row.totp_secret, uri, qrSvg: await totpQrSvg(uri) } };
   }
 
   /** Starts (or restarts) enrolment with a fresh secret; nothing changes at sign-in until confirmed. */
