@@ -78,6 +78,9 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
       await openFirst(page, `/${lang}/staff/users/`);
       await visit(page, `${o}/${lang}/staff/org-units`);
       await openFirst(page, `/${lang}/staff/org-units/`);
+      // The staff sign-in (OpenID Connect) page, linked from the settings page.
+      await visit(page, `${o}/${lang}/staff/settings`);
+      await openFirst(page, `/${lang}/staff/settings/sign-in`);
     }
     await visit(page, `${o}/fi/staff/users`);
     await screenshot(page, 'fi-staff-users-desktop');
@@ -139,6 +142,16 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
       await visit(page, `${o}/fi/staff${item.path}`);
       await expectNoHorizontalScroll(page);
     }
+    await visit(page, `${o}/fi/staff/settings/sign-in`);
+    await expectNoHorizontalScroll(page);
+    // TOTP enrolment: the QR code is one labelled image and fits the narrow screen; then cancelled.
+    await visit(page, `${o}/fi/staff/security`);
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Ota käyttöön' }).click()]);
+    expect(await page.getByRole('img', { name: /^QR-koodi todennussovellukseen/ }).count()).toBe(1);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, 'fi-staff-totp-qr-320');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Peruuta' }).click()]);
     await screenshot(page, 'fi-staff-security-320');
   });
 

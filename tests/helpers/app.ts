@@ -70,7 +70,8 @@ export async function startTestApp(
     drain,
     close: async () => {
       await app.close();
-      await services.jobs.stop(1);
+      // A job still running on a busy machine must finish before the pool closes (else an unhandled rejection).
+      await services.jobs.stop(5);
       await services.events.stop();
       if (testDb) await testDb.drop();
       else await services.db.close().catch(() => {});

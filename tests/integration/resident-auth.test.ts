@@ -291,6 +291,25 @@ for (const engine of engines()) {
       expect((await b.request('/fi/my')).status).toBe(302);
     });
 
+    it('signs out through POST /api/v1/auth/sign-out and audits it like the page', async () => {
+      const b = browser(app, HOST_A);
+      await b.submit('/fi/dev-idp', { person: '081181-9984', next: '/fi/my' });
+      const token = b.jar.get('aukio_session')!;
+      const { csrf } = await b.page('/fi/my');
+      const before = await auditActions(app, 'resident.sign_out');
+      const r = await b.request('/api/v1/auth/sign-out', { method: 'POST', headers: { 'x-csrf-token': csrf } });
+      expect(r.status).toBe(204);
+      expect(b.jar.has('aukio_session')).toBe(false);
+      const after = await auditActions(app, 'resident.sign_out');
+      expect(after.length).toBe(before.length + 1);
+      const row = await app.services.db.query<{ actor_kind: string; target_kind: string; target_id: string }>(
+        `select actor_kind, target_kind, target_id from audit_log where action = 'resident.sign_out' order by id desc limit 1`,
+      );
+      expect(row.rows[0]).toMatchObject({ actor_kind: 'resident', target_kind: 'resident' });
+      // The session is really gone, not just the cookie.
+      expect((await hostFetch(app, HOST_A)('/fi/my', { headers: { cookie: `aukio_session=${token}` } })).status).toBe(302);
+    });
+
     it("does not accept tenant A's resident session on tenant B's host", async () => {
       const a = browser(app, HOST_A);
       await a.submit('/fi/dev-idp', { person: '311299-999E', next: '/fi/my' });

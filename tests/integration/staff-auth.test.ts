@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordResetToken } from '../../src/modules/identity/password-reset.ts';
 import { totpCode } from '../../src/modules/identity/totp.ts';
@@ -264,6 +265,15 @@ for (const engine of engines()) {
       const enrol = await enrolRes.text();
       const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(enrol)![1];
       expect(enrol).toContain('otpauth://totp/');
+      // The same URI as an inline SVG QR code, one labelled image, beside the text secret.
+      const qr = /<div class="totp-qr" role="img" aria-label="([^"]+)" data-testid="totp-qr"><svg [^>]*viewBox="0 0 \d+ \d+"[^>]*>(.*?)<\/svg>\s*<\/div>/s.exec(enrol);
+      expect(qr).not.toBeNull();
+      expect(qr![1]).toContain('QR-koodi todennussovellukseen');
+      expect(qr![2]).not.toMatch(/<script|on\w+=|href=/i);
+      const uri = /<code class="break">([^<]+)<\/code>/.exec(enrol)![1].replaceAll('&amp;', '&');
+      expect(enrol).toContain(await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+      expect(await (await b.req('/sv/staff/security')).text()).toContain('aria-label="QR-kod för autentiseringsappen.');
+      expect(await (await b.req('/en/staff/security')).text()).toContain('aria-label="QR code for the authenticator app.');
       expect(enrol).toMatch(/autocomplete="one-time-code"/i);
       // Not enabled before a code confirms it.
       expect((await db().query<{ totp_enabled: boolean }>('select totp_enabled from staff_users where id = $1', [id])).rows[0].totp_enabled).toBe(false);
@@ -290,10 +300,24 @@ for (const engine of engines()) {
       // The code used to confirm enrolment cannot be used again; the next one works.
       const reused = await c.post('/fi/staff/sign-in/totp', { code: totpCode(secret), next: '/fi/staff/security' });
       expect(reused.status).toBe(401);
+      const pendingToken = c.jar.get('aukio_session')!;
       const done = await c.post('/fi/staff/sign-in/totp', { code: totpCode(secret, Date.now() + 30_000), next: '/fi/staff/security' });
       expect(done.status).toBe(302);
       expect(done.headers.get('location')).toBe('/fi/staff/security');
       expect((await c.req('/fi/staff')).status).toBe(200);
+      // Session fixation: the second factor issues a new token; the pending one is gone for good.
+      expect(c.jar.get('aukio_session')).not.toBe(pendingToken);
+      expect((await db().query('select 1 from sessions where id = $1', [sha256(pendingToken)])).rowCount).toBe(0);
+      const old = await hostFetch(app, HOST_A)('/fi/staff', { headers: { cookie: `aukio_session=${pendingToken}` } });
+      expect(old.status).toBe(302);
+      expect(old.headers.get('location')).toMatch(/^\/fi\/staff\/sign-in/);
+      const oldTotp = await hostFetch(app, HOST_A)('/fi/staff/sign-in/totp', { headers: { cookie: `aukio_session=${pendingToken}` } });
+      expect(oldTotp.headers.get('location')).toMatch(/^\/fi\/staff\/sign-in(\?|$)/);
+      const full = await db().query<{ auth_method: string; pending_second_factor: boolean }>(
+        'select auth_method, pending_second_factor from sessions where id = $1',
+        [sha256(c.jar.get('aukio_session')!)],
+      );
+      expect(full.rows[0]).toEqual({ auth_method: 'password+totp', pending_second_factor: false });
       const signIns = (await auditRows('staff.sign_in')).rows.filter((x) => x.target_id === id);
       expect(signIns.at(-1)!.details).toEqual({ method: 'password+totp' });
       expect((await auditRows('staff.sign_in_failed')).rows.filter((x) => x.target_id === id && x.details.method === 'totp')).toHaveLength(2);
@@ -414,6 +438,24 @@ for (const engine of engines()) {
       const other = (await db().query<{ id: string; tenant_id: string }>(`select id, tenant_id from staff_users where email = 'admin@jarvikyla.fi'`)).rows[0];
       const foreign = await createPasswordResetToken(db(), other.tenant_id, other.id, 60);
       expect(await (await b.req(`/fi/staff/reset-password?token=${foreign}`)).text()).toContain('Linkki on virheellinen');
+    });
+
+    it('limits forgotten-password requests per address with 429 and Retry-After', async () => {
+      const b = browser(app);
+      const max = app.services.config.LOGIN_MAX_FAILURES * 2;
+      for (let i = 0; i < max; i++) {
+        const r = await b.post('/fi/staff/forgot-password', { email: `probe${i}@example.org` });
+        expect(r.status).toBe(302);
+      }
+      const limited = await b.post('/fi/staff/forgot-password', { email: 'paivakoti@esimerkkila.fi' });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      const html = await limited.text();
+      expect(html).toContain('Liian monta yritystä');
+      expect(html).toContain('role="alert"');
+      // Another address is not affected, and sign-in from this one still works.
+      expect((await browser(app).post('/fi/staff/forgot-password', { email: 'nobody@esimerkkila.fi' })).status).toBe(302);
+      expect((await b.signIn('admin@esimerkkila.fi')).headers.get('location')).toBe('/fi/staff');
     });
 
     it('changes the own password on the security page', async () => {

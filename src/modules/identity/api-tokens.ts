@@ -22,9 +22,9 @@ export const API_SCOPE_DOCS = {
     en: 'Manage org units',
   },
   'admin:settings': {
-    fi: 'Organisaation asetusten luku ja muutos (kielet, teema, yhteystiedot, selosteet)',
-    sv: 'Läsa och ändra organisationens inställningar (språk, tema, kontaktuppgifter, utlåtanden)',
-    en: 'Read and change tenant settings (languages, theme, contact, statements)',
+    fi: 'Organisaation asetusten luku ja muutos (kielet, teema, yhteystiedot, selosteet, henkilöstön OpenID Connect -kirjautuminen)',
+    sv: 'Läsa och ändra organisationens inställningar (språk, tema, kontaktuppgifter, utlåtanden, personalens OpenID Connect-inloggning)',
+    en: 'Read and change tenant settings (languages, theme, contact, statements, staff OpenID Connect sign-in)',
   },
   'audit:read': {
     fi: 'Lokitietojen luku (luku kirjataan lokiin)',

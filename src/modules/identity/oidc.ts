@@ -2,20 +2,51 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.ts';
 import type { Db } from '../../platform/db.ts';
-import { randomToken, sha256, safeEqual } from '../../platform/crypto.ts';
+import { randomToken, SecretBox, sha256, safeEqual } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isLang, type Lang } from '../../platform/i18n.ts';
+import { isLang, LANGUAGES, pick, type Lang, type Localized } from '../../platform/i18n.ts';
+import type { Queryable } from '../../platform/db.ts';
 import { ANONYMOUS, type StaffUser } from './actor.ts';
 import type { SessionService } from './sessions.ts';
 
-/** tenants.oidc: the tenant's own identity provider (Entra ID, Keycloak, …) for staff. */
-export const tenantOidcSchema = z.object({
+const localizedName = z.object({ fi: z.string().max(100).optional(), sv: z.string().max(100).optional(), en: z.string().max(100).optional() });
+
+/**
+ * tenants.oidc as stored: the tenant's own identity provider (Entra ID, Keycloak, …) for
+ * staff. `clientSecret` is sealed with SecretBox; a plain one (set by SQL before the
+ * console could) is still read and sealed on first use. `enabled: false` keeps the
+ * configuration but offers no sign-in; a missing `enabled` (older rows) means on.
+ * `displayName` is per language; a plain string (older rows) serves every language.
+ */
+export const storedOidcSchema = z.object({
+  enabled: z.boolean().optional(),
   issuer: z.string().url(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
-  displayName: z.string().min(1).max(100).optional(),
+  displayName: z.union([z.string().max(100), localizedName]).optional(),
 });
-export type TenantOidcConfig = z.infer<typeof tenantOidcSchema>;
+export type StoredOidcConfig = z.infer<typeof storedOidcSchema>;
+
+/** The usable configuration: enabled, with the client secret opened. */
+export interface TenantOidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: Localized;
+}
+
+/** Path of the callback; the redirect URI to register is `{origin}` + this (no language in it). */
+export const OIDC_CALLBACK_PATH = '/staff/oidc/callback';
+
+/** Additional data of the sealed secret: it opens only in its own tenant's row. */
+export const oidcSecretContext = (tenantId: string) => `tenant-oidc-client-secret:${tenantId}`;
+
+export function storedDisplayName(s: StoredOidcConfig): Localized {
+  if (typeof s.displayName === 'string') return s.displayName.trim() ? { fi: s.displayName, sv: s.displayName, en: s.displayName } : {};
+  const out: Localized = {};
+  for (const l of LANGUAGES) if (s.displayName?.[l]?.trim()) out[l] = s.displayName[l]!.trim();
+  return out;
+}
 
 /** How long a started sign-in may take at the provider. */
 const STATE_TTL_MINUTES = 10;
@@ -51,18 +82,61 @@ export class OidcService {
     private db: Db,
     private sessions: SessionService,
     private audit: AuditService,
+    readonly box: SecretBox,
   ) {}
 
-  async tenantConfig(tenantId: string): Promise<TenantOidcConfig | null> {
-    const r = await this.db.query<{ oidc: unknown }>('select oidc from tenants where id = $1', [tenantId]);
-    const parsed = tenantOidcSchema.safeParse(r.rows[0]?.oidc);
+  /** The row as stored (sealed secret), or null when there is none or it is malformed. */
+  async stored(tenantId: string, q: Queryable = this.db): Promise<StoredOidcConfig | null> {
+    const r = await q.query<{ oidc: unknown }>('select oidc from tenants where id = $1', [tenantId]);
+    const parsed = storedOidcSchema.safeParse(r.rows[0]?.oidc);
     return parsed.success ? parsed.data : null;
   }
 
-  /** The button text's provider name, or null when the tenant has no OIDC. */
-  async displayName(tenantId: string): Promise<string | null> {
+  /** The stored client secret in plain text; null when it was sealed with another key. */
+  openSecret(tenantId: string, stored: string): string | null {
+    return SecretBox.isSealed(stored) ? this.box.open(stored, oidcSecretContext(tenantId)) : stored;
+  }
+
+  /** The enabled configuration with its secret opened, or null (off, missing, or unreadable). */
+  async tenantConfig(tenantId: string): Promise<TenantOidcConfig | null> {
+    const s = await this.stored(tenantId);
+    if (!s || s.enabled === false) return null;
+    const secret = this.openSecret(tenantId, s.clientSecret);
+    // Sealed under another SESSION_SECRET: unusable until an admin enters the secret again.
+    if (secret === null) return null;
+    if (!SecretBox.isSealed(s.clientSecret)) await this.sealPlainSecret(tenantId, s.clientSecret);
+    return { issuer: s.issuer, clientId: s.clientId, clientSecret: secret, displayName: storedDisplayName(s) };
+  }
+
+  /**
+   * Rows written by SQL before the console existed hold the secret in plain text; the
+   * first read seals it in place. The condition leaves a concurrent admin change alone.
+   */
+  private async sealPlainSecret(tenantId: string, plain: string): Promise<void> {
+    await this.db.query(
+      `update tenants set oidc = jsonb_set(oidc, '{clientSecret}', to_jsonb($2::text)) where id = $1 and oidc->>'clientSecret' = $3`,
+      [tenantId, this.box.seal(plain, oidcSecretContext(tenantId)), plain],
+    );
+  }
+
+  /** The button text's provider name in the page language, or null when the tenant has no OIDC. */
+  async displayName(tenantId: string, lang: Lang): Promise<string | null> {
     const c = await this.tenantConfig(tenantId);
-    return c ? (c.displayName ?? new URL(c.issuer).host) : null;
+    if (!c) return null;
+    return pick(c.displayName, lang).text || new URL(c.issuer).host;
+  }
+
+  /**
+   * Runs OpenID Connect discovery against an issuer without caching, to check an admin's
+   * input before it is saved. Throws when the provider does not answer with valid metadata
+   * for exactly this issuer.
+   */
+  async checkDiscovery(issuer: string, clientId: string): Promise<void> {
+    const url = new URL(issuer);
+    await client.discovery(url, clientId, undefined, undefined, {
+      execute: isLocalIssuer(url) ? [client.allowInsecureRequests] : [],
+      timeout: 10,
+    });
   }
 
   private configuration(tenantId: string, c: TenantOidcConfig): Promise<client.Configuration> {

@@ -80,10 +80,6 @@ export class SessionService {
     return { status: 'valid', actor: { kind: 'resident', resident, sessionId: id }, pendingSecondFactor: false, sessionId: id };
   }
 
-  async completeSecondFactor(q: Queryable, sessionId: string): Promise<void> {
-    await q.query(`update sessions set pending_second_factor = false, auth_method = auth_method || '+totp' where id = $1`, [sessionId]);
-  }
-
   async destroy(tenantId: string, sessionId: string): Promise<void> {
     await this.db.query('delete from sessions where id = $1 and tenant_id = $2', [sessionId, tenantId]);
   }

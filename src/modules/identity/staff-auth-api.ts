@@ -24,11 +24,12 @@ export const staffAuthApi: ApiRoutes = (app, services) => {
     const body = parse(signInBody, req.body);
     const auth = services.staffAuth;
     const result = await auth.signInWithPassword({ tenantId: ctx.tenant.id, email: body.email, password: body.password, ip: ctx.ip });
+    let token = result.token;
     if (result.pendingSecondFactor) {
       const sessionId = sha256(result.token);
       try {
         if (!body.totpCode) throw new AppError('invalid_code', 401, { secondFactorRequired: true });
-        await auth.completeSecondFactor({ tenantId: ctx.tenant.id, sessionId, user: result.user, code: body.totpCode, ip: ctx.ip });
+        token = (await auth.completeSecondFactor({ tenantId: ctx.tenant.id, sessionId, user: result.user, code: body.totpCode, ip: ctx.ip })).token;
       } catch (e) {
         // An API client gets a session only with both factors; no half-signed-in leftovers.
         await services.sessions.destroy(ctx.tenant.id, sessionId);
@@ -39,7 +40,7 @@ export const staffAuthApi: ApiRoutes = (app, services) => {
     // A session this client held before ends with the new sign-in.
     const previous = req.cookies[SESSION_COOKIE];
     if (previous && previous.length <= 100) await services.sessions.destroy(ctx.tenant.id, sha256(previous));
-    reply.header('set-cookie', ctx.cookies.session(result.token));
+    reply.header('set-cookie', ctx.cookies.session(token));
     const u = result.user;
     return { user: { id: u.id, name: u.name, email: u.email, roles: [...new Set(u.grants.map((g) => g.role))] } };
   });

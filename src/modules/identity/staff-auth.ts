@@ -3,19 +3,22 @@ import type { AuditService } from '../audit/audit.ts';
 import type { Tenant } from '../tenancy/tenants.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
-import { sha256 } from '../../platform/crypto.ts';
+import { SecretBox, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { pick, type Lang } from '../../platform/i18n.ts';
 import { ANONYMOUS, type Actor, type StaffUser } from './actor.ts';
 import { OidcService } from './oidc.ts';
+import { OidcSettingsService } from './oidc-settings.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { consumePasswordResetToken, createPasswordResetToken, peekPasswordResetToken, revokePasswordResetTokens } from './password-reset.ts';
 import type { SessionService } from './sessions.ts';
-import { accountKey, LoginThrottle, totpKey } from './throttle.ts';
-import { newTotpSecret, totpStep, totpUri } from './totp.ts';
+import { accountKey, LoginThrottle, resetIpKey, totpKey } from './throttle.ts';
+import { newTotpSecret, totpQrSvg, totpStep, totpUri } from './totp.ts';
 
 /** A forgotten-password link lives one hour; invitations (staff admin) choose their own. */
 export const PASSWORD_RESET_TTL_MINUTES = 60;
+/** Forgotten-password requests per address and LOGIN_WINDOW_MINUTES, as a multiple of LOGIN_MAX_FAILURES. */
+const RESET_REQUESTS_PER_IP_FACTOR = 2;
 
 export interface MailQueue {
   enqueue(tx: Queryable, m: EmailMessage): Promise<void>;
@@ -70,10 +73,13 @@ const RESET_MAIL: Record<Lang, { subject: (org: string) => string; text: (org: s
 export class StaffAuthService {
   readonly throttle: LoginThrottle;
   readonly oidc: OidcService;
+  /** The tenant admin's side of OIDC: configuration with a sealed client secret. */
+  readonly oidcSettings: OidcSettingsService;
 
   constructor(private d: StaffAuthDeps) {
     this.throttle = new LoginThrottle(d.config.LOGIN_MAX_FAILURES, d.config.LOGIN_WINDOW_MINUTES);
-    this.oidc = new OidcService(d.db, d.sessions, d.audit);
+    this.oidc = new OidcService(d.db, d.sessions, d.audit, new SecretBox(d.config.SESSION_SECRET));
+    this.oidcSettings = new OidcSettingsService(d.db, d.audit, this.oidc, d.config.NODE_ENV === 'production');
   }
 
   private async account(q: Queryable, tenantId: string, email: string): Promise<AccountRow | null> {
@@ -183,17 +189,28 @@ export class StaffAuthService {
     return r.rowCount === 1;
   }
 
-  /** Second step of a password sign-in: the pending session becomes a full one. */
-  async completeSecondFactor(input: { tenantId: string; sessionId: string; user: StaffUser; code: string; ip: string }): Promise<StaffUser> {
+  /**
+   * Second step of a password sign-in. The pending session is deleted and a new one with a
+   * fresh token is created, so a token planted or seen before the second factor (session
+   * fixation) never becomes a signed-in session. Returns the new cookie value.
+   */
+  async completeSecondFactor(input: { tenantId: string; sessionId: string; user: StaffUser; code: string; ip: string }): Promise<{ token: string; user: StaffUser }> {
     const { tenantId, user, ip } = input;
     const step = await this.checkTotp(tenantId, user.id, input.code, ip, 'sign_in');
-    await this.d.db.transaction(async (tx) => {
+    const token = await this.d.db.transaction(async (tx) => {
       if (!(await this.useStep(tx, tenantId, user.id, step))) throw new AppError('invalid_code', 401, { fields: { code: 'invalid' } });
-      await this.d.sessions.completeSecondFactor(tx, input.sessionId);
+      // Only a still-pending session of this user may be exchanged, once (two racing posts: one wins).
+      const gone = await tx.query(
+        'delete from sessions where id = $1 and tenant_id = $2 and staff_user_id = $3 and pending_second_factor',
+        [input.sessionId, tenantId, user.id],
+      );
+      if (gone.rowCount !== 1) throw new AppError('invalid_code', 401, { fields: { code: 'invalid' } });
+      const fresh = await this.d.sessions.create(tx, { tenantId, staffUserId: user.id, method: 'password+totp' });
       await this.throttle.reset(tx, tenantId, totpKey(user.id));
       await this.signedIn(tx, tenantId, user, 'password+totp', ip);
+      return fresh;
     });
-    return user;
+    return { token, user };
   }
 
   /** Housekeeping (with sessions.purge): throttle rows whose window and lock are over, dead links and states. */
@@ -207,12 +224,15 @@ export class StaffAuthService {
     );
   }
 
-  /** Ends a session (staff or resident, complete or pending); staff sign-outs are audited. */
+  /** Ends a session (staff or resident, complete or pending); staff and resident sign-outs are audited. */
   async signOut(tenantId: string, sessionId: string, actor: Actor, ip: string): Promise<void> {
     await this.d.db.transaction(async (tx) => {
       await tx.query('delete from sessions where id = $1 and tenant_id = $2', [sessionId, tenantId]);
       if (actor.kind === 'staff') {
         await this.d.audit.record(tx, tenantId, actor, { action: 'staff.sign_out', targetKind: 'staff_user', targetId: actor.user.id, ip });
+      } else if (actor.kind === 'resident' && actor.sessionId === sessionId) {
+        // Same record as the portal's sign-out page (ResidentService.signOut).
+        await this.d.audit.record(tx, tenantId, actor, { action: 'resident.sign_out', targetKind: 'resident', targetId: actor.resident.id, ip });
       }
     });
   }
@@ -225,7 +245,12 @@ export class StaffAuthService {
     const { tenant, lang, ip } = input;
     const email = input.email.trim().toLowerCase();
     if (!email || email.length > 320 || !email.includes('@')) throw new AppError('validation_failed', 400, { fields: { email: 'email' } });
+    // Every request counts (not only failures): one address cannot spray links at many mailboxes
+    // nor probe addresses in bulk. The per-account limit below guards each mailbox on its own.
+    const ipLimit = [{ key: resetIpKey(ip), max: this.d.config.LOGIN_MAX_FAILURES * RESET_REQUESTS_PER_IP_FACTOR }];
+    await this.throttle.check(this.d.db, tenant.id, ipLimit);
     await this.d.db.transaction(async (tx) => {
+      await this.throttle.fail(tx, tenant.id, ipLimit);
       const row = await this.account(tx, tenant.id, email);
       if (!row) {
         await this.d.audit.record(tx, tenant.id, ANONYMOUS, {
@@ -318,7 +343,7 @@ export class StaffAuthService {
   }
 
   /** TOTP state for the security page; the secret is shown only while enrolment is unfinished. */
-  async totpStatus(user: StaffUser, issuer: string): Promise<{ enabled: boolean; pending: { secret: string; uri: string } | null }> {
+  async totpStatus(user: StaffUser, issuer: string): Promise<{ enabled: boolean; pending: { secret: string; uri: string; qrSvg: string } | null }> {
     const r = await this.d.db.query<{ totp_secret: string | null; totp_enabled: boolean }>(
       'select totp_secret, totp_enabled from staff_users where tenant_id = $1 and id = $2',
       [user.tenantId, user.id],
@@ -326,7 +351,8 @@ export class StaffAuthService {
     const row = r.rows[0];
     if (!row) throw new AppError('not_found', 404);
     if (row.totp_enabled || !row.totp_secret) return { enabled: row.totp_enabled, pending: null };
-    return { enabled: false, pending: { secret: row.totp_secret, uri: totpUri(row.totp_secret, issuer, user.email) } };
+    const uri = totpUri(row.totp_secret, issuer, user.email);
+    return { enabled: false, pending: { secret: row.totp_secret, uri, qrSvg: await totpQrSvg(uri) } };
   }
 
   /** Starts (or restarts) enrolment with a fresh secret; nothing changes at sign-in until confirmed. */

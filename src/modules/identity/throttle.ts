@@ -16,6 +16,8 @@ export interface ThrottleKey {
 export const accountKey = (email: string) => `account:${sha256(email.trim().toLowerCase())}`;
 export const totpKey = (userId: string) => `totp:${userId}`;
 export const ipKey = (ip: string) => `ip:${ip}`;
+/** Forgotten-password requests from one address (apart from sign-in failures, so one cannot lock the other). */
+export const resetIpKey = (ip: string) => `reset_ip:${ip}`;
 
 export class LoginThrottle {
   constructor(

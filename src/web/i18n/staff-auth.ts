@@ -49,8 +49,9 @@ export const staffAuth = defineMessages({
     totpOff: 'Kaksivaiheinen tunnistautuminen ei ole käytössä.',
     totpStart: 'Ota käyttöön',
     totpEnrolIntro:
-      'Lisää tili todennussovellukseen (esimerkiksi Google Authenticator, Microsoft Authenticator tai FreeOTP): syötä avain tai kopioi osoite sovellukseen. Vahvista sitten sovelluksen näyttämällä koodilla.',
+      'Lisää tili todennussovellukseen (esimerkiksi Google Authenticator, Microsoft Authenticator tai FreeOTP): skannaa QR-koodi sovelluksella tai, jos et voi skannata, syötä avain tai kopioi osoite sovellukseen. Vahvista sitten sovelluksen näyttämällä koodilla.',
     totpSecret: 'Avain',
+    totpQrLabel: 'QR-koodi todennussovellukseen. Sama avain on myös tekstinä alla.',
     totpUri: 'Osoite (otpauth)',
     totpConfirmButton: 'Vahvista ja ota käyttöön',
     totpCancelButton: 'Peruuta',
@@ -114,8 +115,9 @@ export const staffAuth = defineMessages({
     totpOff: 'Tvåstegsverifiering används inte.',
     totpStart: 'Ta i bruk',
     totpEnrolIntro:
-      'Lägg till kontot i en autentiseringsapp (till exempel Google Authenticator, Microsoft Authenticator eller FreeOTP): ange nyckeln eller kopiera adressen till appen. Bekräfta sedan med koden som appen visar.',
+      'Lägg till kontot i en autentiseringsapp (till exempel Google Authenticator, Microsoft Authenticator eller FreeOTP): skanna QR-koden med appen eller, om du inte kan skanna, ange nyckeln eller kopiera adressen till appen. Bekräfta sedan med koden som appen visar.',
     totpSecret: 'Nyckel',
+    totpQrLabel: 'QR-kod för autentiseringsappen. Samma nyckel finns också som text nedan.',
     totpUri: 'Adress (otpauth)',
     totpConfirmButton: 'Bekräfta och ta i bruk',
     totpCancelButton: 'Avbryt',
@@ -179,8 +181,9 @@ export const staffAuth = defineMessages({
     totpOff: 'Two-step verification is off.',
     totpStart: 'Turn on',
     totpEnrolIntro:
-      'Add the account to an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP): enter the key or copy the address into the app. Then confirm with the code the app shows.',
+      'Add the account to an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP): scan the QR code with the app or, if you cannot scan it, enter the key or copy the address into the app. Then confirm with the code the app shows.',
     totpSecret: 'Key',
+    totpQrLabel: 'QR code for the authenticator app. The same key is also given as text below.',
     totpUri: 'Address (otpauth)',
     totpConfirmButton: 'Confirm and turn on',
     totpCancelButton: 'Cancel',

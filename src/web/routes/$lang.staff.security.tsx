@@ -122,6 +122,8 @@ export default function StaffSecurity() {
         ) : totp.pending ? (
           <>
             <p>{t('totpEnrolIntro')}</p>
+            {/* Server-made SVG (paths only, see totpQrSvg); role="img" makes its insides one labelled image. */}
+            <div className="totp-qr" role="img" aria-label={t('totpQrLabel')} data-testid="totp-qr" dangerouslySetInnerHTML={{ __html: totp.pending.qrSvg }} />
             <dl className="totp-secret">
               <dt>{t('totpSecret')}</dt>
               <dd>

@@ -3,6 +3,8 @@ import { tenantSettingsInput } from '../../modules/tenancy/settings.ts';
 import { LANGUAGES, type Lang } from '../../platform/i18n.ts';
 import { parse } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
+import { translator } from '../i18n/define.ts';
+import { staffOidc } from '../i18n/staff-oidc.ts';
 import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
 import { fieldId, formCommand, formValues, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
@@ -59,7 +61,8 @@ export async function action({ context, params, request }: ActionArgs) {
 const LANG_LABEL = { fi: 'langFi', sv: 'langSv', en: 'langEn' } as const;
 
 export default function Settings() {
-  const { settings, saved } = useLoaderData<typeof loader>();
+  const { lang, settings, saved } = useLoaderData<typeof loader>();
+  const o = translator(staffOidc, lang);
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const t = useAdminText();
   const fields = failure?.fields;
@@ -121,6 +124,9 @@ export default function Settings() {
       <title>{t('settingsTitle')}</title>
       <h1>{t('settingsTitle')}</h1>
       <p>{t('settingsIntro')}</p>
+      <p>
+        <a href={`/${lang}/staff/settings/sign-in`}>{o('linkFromSettings')}</a>
+      </p>
       {saved && !failure && (
         <div className="notice" role="status">
           <p>{saved === 'saved' ? t('settingsSaved') : t('settingsUnchanged')}</p>

@@ -22,7 +22,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     expired: url.searchParams.get('expired') === '1' || context.sessionStatus === 'expired',
     notice: notice === 'signed_out' || notice === 'password_reset' ? notice : null,
     oidcError: oidcError === 'unknown_person' || oidcError === 'failed' ? oidcError : null,
-    oidcName: await context.services.staffAuth.oidc.displayName(context.tenant.id),
+    oidcName: await context.services.staffAuth.oidc.displayName(context.tenant.id, lang),
   };
 }
 

@@ -29,8 +29,9 @@ export async function action({ context, params, request }: ActionArgs) {
   const user = s.actor.user;
   return authAction(lang, {}, async () => {
     if (!code.trim()) throw new AppError('validation_failed', 400, { fields: { code: 'required' } });
-    await context.services.staffAuth.completeSecondFactor({ tenantId: context.tenant.id, sessionId: s.sessionId, user, code, ip: context.ip });
-    return redirect(next);
+    const { token } = await context.services.staffAuth.completeSecondFactor({ tenantId: context.tenant.id, sessionId: s.sessionId, user, code, ip: context.ip });
+    // A new session token replaces the pending one (session fixation).
+    return redirect(next, { headers: { 'set-cookie': context.cookies.session(token) } });
   });
 }
 
