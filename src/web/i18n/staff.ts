@@ -3,6 +3,8 @@ import { defineMessages } from './define.ts';
 /** Texts of the staff console shell. Each console page keeps its own dictionary beside it. */
 export const staff = defineMessages({
   fi: {
+    menu: 'Valikko',
+    signedInLabel: 'Kirjautuneena',
     consoleTitle: 'Henkilöstön työtila',
     consoleNav: 'Työtilan valikko',
     navHome: 'Etusivu',
@@ -26,6 +28,8 @@ export const staff = defineMessages({
     wholeOrganisation: 'koko organisaatio',
   },
   sv: {
+    menu: 'Meny',
+    signedInLabel: 'Inloggad som',
     consoleTitle: 'Personalens arbetsyta',
     consoleNav: 'Arbetsytans meny',
     navHome: 'Startsida',
@@ -49,6 +53,8 @@ export const staff = defineMessages({
     wholeOrganisation: 'hela organisationen',
   },
   en: {
+    menu: 'Menu',
+    signedInLabel: 'Signed in as',
     consoleTitle: 'Staff console',
     consoleNav: 'Console menu',
     navHome: 'Home',

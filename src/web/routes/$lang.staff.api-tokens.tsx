@@ -4,6 +4,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
 import { fieldId, formatHelsinki, formCommand, formValues, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 /** API tokens for integrations (tenant admins): list, create (secret shown once), revoke. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -89,7 +90,7 @@ export default function ApiTokens() {
       )}
       <FormAlert message={failure?.message} fields={fields} t={t} />
 
-      <div className="table-wrap">
+      <TableWrap label={t('tokensTitle')}>
         <table>
           <caption className="visually-hidden">{t('tokensTitle')}</caption>
           <thead>
@@ -155,7 +156,7 @@ export default function ApiTokens() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       <h2>{t('createTitle')}</h2>
       <Form method="post" reloadDocument noValidate>
