@@ -141,6 +141,12 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
       await expectNoHorizontalScroll(page);
     }
     await screenshot(page, 'fi-staff-security-320');
+    // Detail pages too: a user's facts list and roles table.
+    for (const list of ['users', 'org-units']) {
+      await visit(page, `${o}/fi/staff/${list}`);
+      await openFirst(page, `/fi/staff/${list}/`);
+      await expectNoHorizontalScroll(page);
+    }
   });
 
   test('320 px wide: the page heading is on the first screen; the menu opens and a link is followed by keyboard alone', async (ctx) => {
