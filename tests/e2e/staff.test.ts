@@ -67,7 +67,8 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);
         expect(await page.getByRole('heading', { level: 1 }).count(), `one h1 on /${lang}/staff${item.path}`).toBe(1);
         // The console's navigation marks where we are.
-        const current = page.locator('nav a[aria-current="page"]');
+        // The menu exists twice in the DOM (phone and wide), one of them hidden by CSS.
+        const current = page.locator('nav a[aria-current="page"]:visible');
         expect(await current.count(), `current page marked on /${lang}/staff${item.path}`).toBe(1);
         expect(new URL((await current.getAttribute('href'))!, o).pathname).toBe(`/${lang}/staff${item.path}`);
       }
@@ -153,6 +154,56 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
     await screenshot(page, 'fi-staff-totp-qr-320');
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Peruuta' }).click()]);
     await screenshot(page, 'fi-staff-security-320');
+    // Detail pages too: a user's facts list and roles table.
+    for (const list of ['users', 'org-units']) {
+      await visit(page, `${o}/fi/staff/${list}`);
+      await openFirst(page, `/fi/staff/${list}/`);
+      await expectNoHorizontalScroll(page);
+    }
+  });
+
+  test('320 px wide: the page heading is on the first screen; the menu opens and a link is followed by keyboard alone', async (ctx) => {
+    if (!present) return ctx.skip();
+    const viewport = { width: 320, height: 640 };
+    const page = await e2e.page({ viewport });
+    const o = e2e.origin();
+    await visit(page, `${o}/fi/staff/sign-in`);
+    await signInStaff(page, ADMIN, PASSWORD);
+    const h1Top = async () => (await page.getByRole('heading', { level: 1 }).boundingBox())!.y;
+    for (const item of visibleNav(['tenant_admin'])) {
+      await visit(page, `${o}/fi/staff${item.path}`);
+      expect(await h1Top(), `h1 of /fi/staff${item.path} on the first screen`).toBeLessThan(viewport.height);
+    }
+
+    await visit(page, `${o}/fi/staff`);
+    // Closed on arrival: the console menu is not exposed until opened.
+    const menu = page.getByRole('navigation', { name: 'Työtilan valikko' });
+    expect(await menu.count()).toBe(0);
+    // Skip link first, then the menu button.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ href: '#main' });
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'summary', text: 'Valikko', visibleFocus: true, onScreen: true });
+    await page.keyboard.press('Enter');
+    expect(await menu.count()).toBe(1);
+    expect(await page.locator('details.staff-menu-narrow').getAttribute('open')).not.toBeNull();
+    await expectAccessible(page);
+    await screenshot(page, 'fi-staff-menu-open-320');
+    // Tab to "Käyttäjät ja roolit" and follow it with Enter.
+    for (let i = 0; i < 5 && (await focused(page))?.text !== 'Käyttäjät ja roolit'; i++) await page.keyboard.press('Tab');
+    const link = await focused(page);
+    expect(link).toMatchObject({ tag: 'a', text: 'Käyttäjät ja roolit', visibleFocus: true, onScreen: true });
+    await Promise.all([page.waitForURL(`${o}/fi/staff/users`), page.keyboard.press('Enter')]);
+    await page.waitForLoadState('load');
+    await expectAccessible(page);
+    // The new page starts with the menu closed and its heading in view; the menu marks it.
+    expect(await menu.count()).toBe(0);
+    expect(await h1Top()).toBeLessThan(viewport.height);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await menu.locator('a[aria-current="page"]').getAttribute('href')).toBe('/fi/staff/users');
+    await expectNoHorizontalScroll(page);
   });
 
   test('customer service sees only its pages; an admin page answers 403 in the console', async (ctx) => {

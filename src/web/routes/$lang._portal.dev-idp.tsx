@@ -62,7 +62,7 @@ export default function DevIdp() {
       )}
       <h2>{t('devChoose')}</h2>
       <div className="table-wrap">
-        <table>
+        <table className="stack-narrow">
           <thead>
             <tr>
               <th scope="col">{t('personName')}</th>
@@ -76,7 +76,7 @@ export default function DevIdp() {
             {persons.map((p) => (
               <tr key={p.code}>
                 <th scope="row">{p.name}</th>
-                <td>{p.code}</td>
+                <td className="nowrap">{p.code}</td>
                 <td>
                   <Form method="post" reloadDocument>
                     <CsrfField />

@@ -32,32 +32,37 @@ export default function ResidentSignIn() {
         </p>
       )}
       <p>{t('signInIntro')}</p>
-      <ul className="cards sign-in-methods">
+      {/* One column, strongest first: a resident reads the options top to bottom and the
+          first one that fits is the one to pick. The badge says which is recommended and
+          which is not for residents at all. */}
+      <ul className="sign-in-methods" aria-label={t('methodsLabel')}>
         {suomifi && (
           <li>
             <h2>{t('suomifiTitle')}</h2>
+            <p className="badge">{t('recommended')}</p>
             <p>{t('suomifiText')}</p>
             <a className="button" href={`/${lang}/sign-in/suomifi${q}`}>
               {t('suomifiButton')}
             </a>
           </li>
         )}
+        <li>
+          <h2>{t('emailTitle')}</h2>
+          <p>{t('emailText')}</p>
+          <a className={suomifi ? 'button secondary' : 'button'} href={`/${lang}/sign-in/email${q}`}>
+            {t('emailButton')}
+          </a>
+        </li>
         {dev && (
-          <li>
+          <li className="sign-in-test">
             <h2>{t('devTitle')}</h2>
+            <p className="badge">{t('testOnly')}</p>
             <p>{t('devText')}</p>
             <a className="button secondary" href={`/${lang}/dev-idp${q}`}>
               {t('devButton')}
             </a>
           </li>
         )}
-        <li>
-          <h2>{t('emailTitle')}</h2>
-          <p>{t('emailText')}</p>
-          <a className="button secondary" href={`/${lang}/sign-in/email${q}`}>
-            {t('emailButton')}
-          </a>
-        </li>
       </ul>
     </div>
   );

@@ -3,6 +3,7 @@ import { pick } from '../../platform/i18n.ts';
 import { translator } from '../i18n/define.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { pageLang, requireStaffPage, type LoaderArgs } from '../server-helpers.ts';
+import { visibleNav, type StaffNavItem } from '../staff/nav.ts';
 
 /** Console home: who you are and what you may do here. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -35,6 +36,31 @@ export default function StaffHome() {
           </li>
         ))}
       </ul>
+      {/* The pages this person may use, each with a line on what it is for: the menu's
+          terse labels ("Taustatyöt", "Lokitiedot") alone do not tell a new agent where to go. */}
+      <h2>{t('consolePages')}</h2>
+      <ul className="cards console-pages">
+        {visibleNav(grants.map((g) => g.role))
+          .filter((item) => item.path !== '')
+          .map((item) => (
+            <li key={item.path}>
+              <a href={`/${lang}/staff${item.path}`}>{t(item.label)}</a>
+              <p>{t(DESCRIPTION[item.label])}</p>
+            </li>
+          ))}
+      </ul>
     </>
   );
 }
+
+const DESCRIPTION = {
+  navHome: 'consolePages',
+  navUsers: 'descUsers',
+  navOrgUnits: 'descOrgUnits',
+  navSettings: 'descSettings',
+  navApiTokens: 'descApiTokens',
+  navAudit: 'descAudit',
+  navJobs: 'descJobs',
+  navOutbox: 'descOutbox',
+  navSecurity: 'descSecurity',
+} as const satisfies Record<StaffNavItem['label'], string>;

@@ -4,6 +4,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
 import { fieldId, formatHelsinki, formCommand, formValues, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 /** API tokens for integrations (tenant admins): list, create (secret shown once), revoke. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -89,73 +90,73 @@ export default function ApiTokens() {
       )}
       <FormAlert message={failure?.message} fields={fields} t={t} />
 
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t('tokensTitle')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('colName')}</th>
-              <th scope="col">{t('colPrefix')}</th>
-              <th scope="col">{t('colScopes')}</th>
-              <th scope="col">{t('colCreated')}</th>
-              <th scope="col">{t('colLastUsed')}</th>
-              <th scope="col">{t('colStatus')}</th>
-              <th scope="col">{t('colActions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.length === 0 && (
+      {/* An empty seven-column table only says "nothing here" in a harder way. */}
+      {tokens.length === 0 ? (
+        <p>{t('noTokens')}</p>
+      ) : (
+        <TableWrap label={t('tokensTitle')}>
+          <table>
+            <caption className="visually-hidden">{t('tokensTitle')}</caption>
+            <thead>
               <tr>
-                <td colSpan={7}>{t('noTokens')}</td>
+                <th scope="col">{t('colName')}</th>
+                <th scope="col">{t('colPrefix')}</th>
+                <th scope="col">{t('colScopes')}</th>
+                <th scope="col">{t('colCreated')}</th>
+                <th scope="col">{t('colLastUsed')}</th>
+                <th scope="col">{t('colStatus')}</th>
+                <th scope="col">{t('colActions')}</th>
               </tr>
-            )}
-            {tokens.map((tok) => (
-              <tr key={tok.id}>
-                <td>{tok.name}</td>
-                <td>
-                  <code>{tok.prefix}…</code>
-                </td>
-                <td>
-                  {tok.scopes.map((s) => (
-                    <code key={s} className="scope">
-                      {s}
-                    </code>
-                  ))}
-                </td>
-                <td>
-                  {formatHelsinki(tok.createdAt, lang)}
-                  {tok.createdBy && (
-                    <>
-                      <br />
-                      {t('createdBy', { name: tok.createdBy })}
-                    </>
-                  )}
-                </td>
-                <td>{tok.lastUsedAt ? formatHelsinki(tok.lastUsedAt, lang) : t('never')}</td>
-                <td>
-                  {tok.revokedAt ? (
-                    <span className="badge danger">{t('tokenRevokedAt', { time: formatHelsinki(tok.revokedAt, lang) })}</span>
-                  ) : (
-                    <span className="badge">{t('tokenActive')}</span>
-                  )}
-                </td>
-                <td>
-                  {!tok.revokedAt && (
-                    <Form method="post" reloadDocument>
-                      <CsrfField />
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="id" value={tok.id} />
-                      <button type="submit" className="danger" aria-label={t('revokeLabel', { name: tok.name })}>
-                        {t('revoke')}
-                      </button>
-                    </Form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {tokens.map((tok) => (
+                <tr key={tok.id}>
+                  <td>{tok.name}</td>
+                  <td>
+                    <code>{tok.prefix}…</code>
+                  </td>
+                  <td>
+                    {tok.scopes.map((s) => (
+                      <code key={s} className="scope">
+                        {s}
+                      </code>
+                    ))}
+                  </td>
+                  <td>
+                    {formatHelsinki(tok.createdAt, lang)}
+                    {tok.createdBy && (
+                      <>
+                        <br />
+                        {t('createdBy', { name: tok.createdBy })}
+                      </>
+                    )}
+                  </td>
+                  <td>{tok.lastUsedAt ? formatHelsinki(tok.lastUsedAt, lang) : t('never')}</td>
+                  <td>
+                    {tok.revokedAt ? (
+                      <span className="badge danger">{t('tokenRevokedAt', { time: formatHelsinki(tok.revokedAt, lang) })}</span>
+                    ) : (
+                      <span className="badge">{t('tokenActive')}</span>
+                    )}
+                  </td>
+                  <td>
+                    {!tok.revokedAt && (
+                      <Form method="post" reloadDocument>
+                        <CsrfField />
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="id" value={tok.id} />
+                        <button type="submit" className="danger" aria-label={t('revokeLabel', { name: tok.name })}>
+                          {t('revoke')}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
 
       <h2>{t('createTitle')}</h2>
       <Form method="post" reloadDocument noValidate>

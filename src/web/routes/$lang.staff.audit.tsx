@@ -6,6 +6,7 @@ import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } 
 import { fieldId, formatHelsinki, requireConsoleRole } from '../staff/admin-page.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import type { LoaderArgs } from '../server-helpers.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 const FILTERS = ['q', 'action', 'from', 'to'] as const;
 
@@ -127,7 +128,7 @@ export default function AuditLog() {
       <h2>{t('resultsTitle')}</h2>
       <p role="status">{page.entries.length ? t('entriesShown', { n: page.entries.length }) : t('noEntries')}</p>
       {page.entries.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label={t('resultsTitle')}>
           <table>
             <caption className="visually-hidden">{t('resultsTitle')}</caption>
             <thead>
@@ -161,7 +162,7 @@ export default function AuditLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {(raw.before || older) && (
         <nav aria-label={t('resultsTitle')} className="pager">

@@ -3,6 +3,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
 import { formatHelsinki, formCommand, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 /** This tenant's failing background jobs (tenant admins), with a retry for the failed ones. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -38,7 +39,7 @@ export default function Jobs() {
       {jobs.length === 0 ? (
         <p role="status">{t('noJobs')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t('jobsTitle')}>
           <table>
             <caption className="visually-hidden">{t('jobsTitle')}</caption>
             <thead>
@@ -84,7 +85,7 @@ export default function Jobs() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

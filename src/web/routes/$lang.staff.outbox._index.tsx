@@ -3,6 +3,7 @@ import { useLoaderData } from 'react-router';
 import { AdminErrorBoundary, useAdminText } from '../staff/AdminParts.tsx';
 import { formatHelsinki, OUTBOX_ROLES, OUTBOX_STATUS_LABEL as STATUS_LABEL, requireConsoleRole } from '../staff/admin-page.ts';
 import type { LoaderArgs } from '../server-helpers.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 /**
  * What Aukio sent (or, in the embedded default, captured instead of sending) for this
@@ -29,7 +30,7 @@ export default function Outbox() {
       {page.items.length === 0 ? (
         <p role="status">{t('noMessages')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t('outboxTitle')}>
           <table>
             <caption className="visually-hidden">{t('outboxTitle')}</caption>
             <thead>
@@ -57,7 +58,7 @@ export default function Outbox() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {(before || page.nextBefore) && (
         <nav aria-label={t('outboxTitle')} className="pager">

@@ -1,4 +1,5 @@
 import { Form, NavLink, Outlet, useLoaderData } from 'react-router';
+import type { Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.tsx';
 import { common } from '../i18n/common.ts';
@@ -6,7 +7,7 @@ import { translator } from '../i18n/define.ts';
 import { staff } from '../i18n/staff.ts';
 import { useRoot } from '../root.tsx';
 import { pageLang, requireStaffPage, type LoaderArgs } from '../server-helpers.ts';
-import { visibleNav } from '../staff/nav.ts';
+import { visibleNav, type StaffNavItem } from '../staff/nav.ts';
 
 /**
  * The staff console shell: every page under /{lang}/staff needs a signed-in staff member
@@ -21,9 +22,8 @@ export function loader({ context, params, request }: LoaderArgs) {
 
 export default function StaffLayout() {
   const { lang, nav } = useLoaderData<typeof loader>();
-  const { tenant, viewer } = useRoot();
-  const t = translator(staff, lang);
   const c = translator(common, lang);
+  const t = translator(staff, lang);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -31,37 +31,76 @@ export default function StaffLayout() {
       </a>
       <div className="staff-layout">
         <header className="staff-nav">
-          <p>
+          <p className="staff-title">
             <strong>{t('consoleTitle')}</strong>
           </p>
-          <nav aria-label={t('consoleNav')}>
-            <ul>
-              {nav.map((item) => (
-                <li key={item.path}>
-                  <NavLink to={`/${lang}/staff${item.path}`} end={item.path === ''} reloadDocument>
-                    {t(item.label)}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div className="who">
-            <p>{t('signedInAs', { name: viewer.kind === 'staff' ? viewer.name : '' })}</p>
+          {/*
+            The menu is rendered twice and CSS shows exactly one (display: none also hides
+            the other from assistive technology, so there is one console nav at a time).
+            On a phone the nine links and the account section filled the first screen
+            before the page's heading; there the menu is a <details> disclosure, closed on
+            every page load, which opens by keyboard and touch without JavaScript (CSS cannot
+            open a <details>, so one element cannot be "open on wide, closed on narrow").
+            On a wide screen the full list stays in view as a sidebar. Main content after the
+            header in DOM order keeps focus order the same as visual order on both.
+          */}
+          <details className="staff-menu staff-menu-narrow">
+            <summary>{t('menu')}</summary>
+            <ConsoleMenu lang={lang} nav={nav} />
+          </details>
+          <div className="staff-menu staff-menu-wide">
+            <ConsoleMenu lang={lang} nav={nav} />
+          </div>
+        </header>
+        <main id="main" tabIndex={-1} className="staff-main">
+          <Outlet />
+        </main>
+      </div>
+    </>
+  );
+}
+
+/** The console's navigation and the signed-in person's account actions. */
+function ConsoleMenu({ lang, nav }: { lang: Lang; nav: StaffNavItem[] }) {
+  const { tenant, viewer } = useRoot();
+  const t = translator(staff, lang);
+  const c = translator(common, lang);
+  return (
+    <>
+      <nav aria-label={t('consoleNav')}>
+        <ul>
+          {nav.map((item) => (
+            <li key={item.path}>
+              <NavLink to={`/${lang}/staff${item.path}`} end={item.path === ''} reloadDocument>
+                {t(item.label)}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {/* Leaving the console (to the resident pages, or signing out) is a different kind of
+          action from moving inside it: its own group, and both entries look alike even
+          though signing out must be a POST button. */}
+      <div className="who">
+        <p className="who-name">
+          {t('signedInLabel')}
+          <br />
+          <strong>{viewer.kind === 'staff' ? viewer.name : ''}</strong>
+        </p>
+        <ul>
+          <li>
+            <a href={`/${lang}`}>{t('toPortal')}</a>
+          </li>
+          <li>
             <Form method="post" action={`/${lang}/staff/sign-out`} reloadDocument>
               <CsrfField />
               <button type="submit" className="link-button">
                 {c('signOut')}
               </button>
             </Form>
-            <p>
-              <a href={`/${lang}`}>{t('toPortal')}</a>
-            </p>
-            <LanguageSwitcher lang={lang} languages={tenant.languages} label={c('languageSwitcher')} />
-          </div>
-        </header>
-        <main id="main" tabIndex={-1} className="staff-main">
-          <Outlet />
-        </main>
+          </li>
+        </ul>
+        <LanguageSwitcher lang={lang} languages={tenant.languages} label={c('languageSwitcher')} />
       </div>
     </>
   );

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { pick } from '../../platform/i18n.ts';
 import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
+import { TableWrap } from '../components/TableWrap.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffAdmin } from '../i18n/staff-admin.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
@@ -143,7 +144,7 @@ export default function UserPage() {
         {user.grants.length === 0 ? (
           <p>{t('noRoles')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={t('rolesTitle')}>
             <table>
               <thead>
                 <tr>
@@ -174,7 +175,7 @@ export default function UserPage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
 
         <h3 id="grant">{t('grantTitle')}</h3>

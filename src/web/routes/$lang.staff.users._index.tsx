@@ -8,6 +8,7 @@ import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { useRoot } from '../root.tsx';
 import { pageLang, type ActionArgs, type LoaderArgs, runLoader } from '../server-helpers.ts';
 import { AdminErrorBoundary, adminAction, Field, fieldErrorText, FormOutcome, forIntent, requireAdminPage, UnitName, type AdminActionResult } from '../staff/admin-ui.tsx';
+import { TableWrap } from '../components/TableWrap.tsx';
 
 /** Users and roles: every staff account of the tenant with its roles, and the new-user form. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -59,7 +60,7 @@ export default function UsersPage() {
       <title>{t('usersTitle')}</title>
       <h1>{t('usersTitle')}</h1>
       <p>{t('usersIntro')}</p>
-      <div className="table-wrap">
+      <TableWrap label={t('usersTitle')}>
         <table>
           <thead>
             <tr>
@@ -96,7 +97,7 @@ export default function UsersPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       <h2 id="new-user">{t('newUserTitle')}</h2>
       <p>{t('newUserHint')}</p>
