@@ -1,5 +1,5 @@
 import { randomToken } from '../../src/platform/crypto.ts';
-import type { TestApp } from './app.ts';
+import { hostFetch, type TestApp } from './app.ts';
 
 export interface StaffSession {
   /** Value for the Cookie header: the session and the CSRF cookie. */
@@ -45,4 +45,35 @@ export async function signInAs(app: TestApp, host: string, email: string): Promi
 /** URL-encodes a form body, adding the CSRF field. */
 export function formBody(session: Pick<StaffSession, 'csrf'>, fields: Record<string, string>): string {
   return new URLSearchParams({ _csrf: session.csrf, ...fields }).toString();
+}
+
+export type FormFields = Record<string, string | string[]>;
+
+/**
+ * A signed-in staff member as a small HTTP client on the tenant's host: page GETs,
+ * cookie-authenticated JSON API calls (CSRF header unless { csrf: false }), and form posts
+ * with the _csrf field (repeated names for string[] values, e.g. checkboxes).
+ */
+export async function staffClient(app: TestApp, host: string, email: string) {
+  const s = await signInAs(app, host, email);
+  const f = hostFetch(app, host);
+  return {
+    ...s,
+    get: (path: string) => f(path, { headers: { cookie: s.cookie } }),
+    api: (method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}) =>
+      f(path, {
+        method,
+        headers: {
+          cookie: s.cookie,
+          ...(opts.csrf === false ? {} : { 'x-csrf-token': s.csrf }),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      }),
+    post: (path: string, fields: FormFields) => {
+      const form = new URLSearchParams({ _csrf: s.csrf });
+      for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) form.append(k, x);
+      return f(path, { method: 'POST', headers: s.form, body: form.toString() });
+    },
+  };
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcSecretContext } from '../../src/modules/identity/oidc.ts';
 import { issuerProblem } from '../../src/modules/identity/oidc-settings.ts';
-import { randomToken, SecretBox } from '../../src/platform/crypto.ts';
+import { SecretBox } from '../../src/platform/crypto.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { staffClient } from '../helpers/staff-session.ts';
 import { engines } from '../helpers/engines.ts';
 import { startTestIdp } from '../helpers/test-idp.ts';
 
@@ -14,36 +15,6 @@ import { startTestIdp } from '../helpers/test-idp.ts';
 
 const CLIENT_ID = 'aukio-admin-test';
 const SECRET = 'very-secret-client-secret-123';
-
-/** A member of staff with a real session, the CSRF cookie and token (header or _csrf field). */
-async function staffAs(app: TestApp, host: string, email: string) {
-  const tenant = (await app.services.tenancy.resolveByHost(host))!;
-  const u = await app.services.db.query<{ id: string }>('select id from staff_users where tenant_id = $1 and email = $2', [tenant.id, email]);
-  const token = await app.services.sessions.create(app.services.db, { tenantId: tenant.id, staffUserId: u.rows[0].id, method: 'password' });
-  const csrf = randomToken(24);
-  const cookie = `aukio_session=${token}; aukio_csrf=${csrf}`;
-  const f = hostFetch(app, host);
-  return {
-    tenantId: tenant.id,
-    get: (path: string) => f(path, { headers: { cookie } }),
-    api: (method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}) =>
-      f(path, {
-        method,
-        headers: {
-          cookie,
-          ...(opts.csrf === false ? {} : { 'x-csrf-token': csrf }),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      }),
-    post: (path: string, fields: Record<string, string>) =>
-      f(path, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
-      }),
-  };
-}
 
 const bearer = (app: TestApp, host: string, token: string) => (method: string, path: string, body?: unknown) =>
   hostFetch(app, host)(path, {
@@ -96,7 +67,7 @@ for (const engine of engines()) {
   describe.skipIf(!engine.available)(`OpenID Connect administration on ${engine.name}`, () => {
     let app: TestApp;
     let idp: Awaited<ReturnType<typeof startTestIdp>>;
-    let admin: Awaited<ReturnType<typeof staffAs>>;
+    let admin: Awaited<ReturnType<typeof staffClient>>;
     const db = () => app.services.db;
     const storedOidc = async (tenantId: string) =>
       (await db().query<{ oidc: Record<string, unknown> | null }>('select oidc from tenants where id = $1', [tenantId])).rows[0].oidc;
@@ -111,7 +82,7 @@ for (const engine of engines()) {
     beforeAll(async () => {
       app = await startTestApp(engine.name);
       idp = await startTestIdp({ clientId: CLIENT_ID, clientSecret: SECRET, redirectUris: [`http://${HOST_A}/staff/oidc/callback`] });
-      admin = await staffAs(app, HOST_A, 'admin@esimerkkila.fi');
+      admin = await staffClient(app, HOST_A, 'admin@esimerkkila.fi');
     });
     afterAll(async () => {
       await idp?.close();
@@ -135,7 +106,7 @@ for (const engine of engines()) {
         expect(html).toMatch(/<input(?=[^>]*name="clientSecret")(?=[^>]*type="password")(?=[^>]*autocomplete="new-password")[^>]*>/i);
         expect(html).toContain('lang="sv"');
       }
-      const comms = await staffAs(app, HOST_A, 'viestinta@esimerkkila.fi');
+      const comms = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
       expect((await comms.get('/fi/staff/settings/sign-in')).status).toBe(403);
       expect((await comms.post('/fi/staff/settings/sign-in', { enabled: '1', issuer: idp.issuer, clientId: 'x', clientSecret: 'y' })).status).toBe(403);
       expect((await hostFetch(app, HOST_A)('/fi/staff/settings/sign-in')).status).toBe(302);
@@ -280,7 +251,7 @@ for (const engine of engines()) {
     it('serves GET/PUT /api/v1/tenant/oidc to tenant admins and admin:settings tokens, secret write-only', async () => {
       const anon = await hostFetch(app, HOST_A)('/api/v1/tenant/oidc');
       expect(anon.status).toBe(401);
-      const comms = await staffAs(app, HOST_A, 'viestinta@esimerkkila.fi');
+      const comms = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
       expect((await comms.api('GET', '/api/v1/tenant/oidc')).status).toBe(403);
       expect((await admin.api('PUT', '/api/v1/tenant/oidc', { enabled: false }, { csrf: false })).status).toBe(403);
 
@@ -330,7 +301,7 @@ for (const engine of engines()) {
       expect((await (await api('GET', '/api/v1/tenant/oidc')).json()).configured).toBe(false);
 
       // Järvikylä's admin sees and changes only Järvikylä.
-      const adminB = await staffAs(app, HOST_B, 'admin@jarvikyla.fi');
+      const adminB = await staffClient(app, HOST_B, 'admin@jarvikyla.fi');
       expect((await (await adminB.api('GET', '/api/v1/tenant/oidc')).json()).configured).toBe(false);
     });
   });

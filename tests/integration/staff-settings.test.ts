@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureEmailAdapter } from '../../src/adapters/email/capture.ts';
-import { randomToken } from '../../src/platform/crypto.ts';
 import { engines, type TestEngine } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { staffClient } from '../helpers/staff-session.ts';
 
 /*
  * Staff console admin pages and their APIs: tenant settings, API tokens, audit log,
@@ -30,40 +30,6 @@ function startApp(engine: TestEngine['name']): Promise<TestApp> {
   });
 }
 
-type Fields = Record<string, string | string[]>;
-
-/**
- * Acts as a member of staff without the sign-in page: a real database session, the
- * session and CSRF cookies, and the CSRF token as header (API) or _csrf field (pages).
- */
-async function staffAs(app: TestApp, host: string, email: string) {
-  const tenant = (await app.services.tenancy.resolveByHost(host))!;
-  const u = await app.services.db.query<{ id: string }>('select id from staff_users where tenant_id = $1 and email = $2', [tenant.id, email]);
-  const token = await app.services.sessions.create(app.services.db, { tenantId: tenant.id, staffUserId: u.rows[0].id, method: 'password' });
-  const csrf = randomToken(24);
-  const cookie = `aukio_session=${token}; aukio_csrf=${csrf}`;
-  const f = hostFetch(app, host);
-  return {
-    tenantId: tenant.id,
-    userId: u.rows[0].id,
-    get: (path: string) => f(path, { headers: { cookie } }),
-    api: (method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}) =>
-      f(path, {
-        method,
-        headers: {
-          cookie,
-          ...(opts.csrf === false ? {} : { 'x-csrf-token': csrf }),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      }),
-    post: (path: string, fields: Fields) => {
-      const form = new URLSearchParams({ _csrf: csrf });
-      for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) form.append(k, x);
-      return f(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-    },
-  };
-}
 
 const bearer = (app: TestApp, host: string, token: string) => (path: string, init: { method?: string; body?: unknown } = {}) =>
   hostFetch(app, host)(path, {
@@ -104,19 +70,19 @@ const notOnThisEngine = (() => undefined) as unknown as typeof it;
 for (const engine of engines()) {
   describe.skipIf(!engine.available)(`staff console admin pages on ${engine.name}`, () => {
     let app: TestApp;
-    let adminA: Awaited<ReturnType<typeof staffAs>>;
-    let adminB: Awaited<ReturnType<typeof staffAs>>;
-    let comms: Awaited<ReturnType<typeof staffAs>>;
-    let service: Awaited<ReturnType<typeof staffAs>>;
-    let unitStaff: Awaited<ReturnType<typeof staffAs>>;
+    let adminA: Awaited<ReturnType<typeof staffClient>>;
+    let adminB: Awaited<ReturnType<typeof staffClient>>;
+    let comms: Awaited<ReturnType<typeof staffClient>>;
+    let service: Awaited<ReturnType<typeof staffClient>>;
+    let unitStaff: Awaited<ReturnType<typeof staffClient>>;
 
     beforeAll(async () => {
       app = await startApp(engine.name);
-      adminA = await staffAs(app, HOST_A, 'admin@esimerkkila.fi');
-      adminB = await staffAs(app, HOST_B, 'admin@jarvikyla.fi');
-      comms = await staffAs(app, HOST_A, 'viestinta@esimerkkila.fi');
-      service = await staffAs(app, HOST_A, 'asiakaspalvelu@esimerkkila.fi');
-      unitStaff = await staffAs(app, HOST_A, 'paivakoti@esimerkkila.fi');
+      adminA = await staffClient(app, HOST_A, 'admin@esimerkkila.fi');
+      adminB = await staffClient(app, HOST_B, 'admin@jarvikyla.fi');
+      comms = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
+      service = await staffClient(app, HOST_A, 'asiakaspalvelu@esimerkkila.fi');
+      unitStaff = await staffClient(app, HOST_A, 'paivakoti@esimerkkila.fi');
     });
     afterAll(async () => {
       await app?.close();
