@@ -116,6 +116,20 @@ export class OrgUnitService {
     return this.load(this.db, tenantId, id);
   }
 
+  /**
+   * Names of the given units of the tenant, for showing a staff member's own grants; no
+   * admin right needed, unknown ids are left out.
+   */
+  async names(tenantId: string, ids: string[]): Promise<Map<string, Localized>> {
+    const wanted = ids.filter(isUuid);
+    if (wanted.length === 0) return new Map();
+    const r = await this.db.query<{ id: string; names: Localized }>(
+      'select id, names from org_units where tenant_id = $1 and id = any($2::uuid[])',
+      [tenantId, wanted],
+    );
+    return new Map(r.rows.map((u) => [u.id, u.names]));
+  }
+
   /** The unit itself and all its ancestors, nearest first; [] for an unknown unit. */
   async ancestors(tenantId: string, unitId: string, q: Queryable = this.db): Promise<string[]> {
     if (!isUuid(unitId)) return [];

@@ -3,21 +3,21 @@ import { pick } from '../../platform/i18n.ts';
 import { translator } from '../i18n/define.ts';
 import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { pageLang, requireStaffPage, type LoaderArgs } from '../server-helpers.ts';
+import { UnitName } from '../staff/admin-ui.tsx';
 import { visibleNav, type StaffNavItem } from '../staff/nav.ts';
 
 /** Console home: who you are and what you may do here. */
 export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   const user = requireStaffPage(context, request, lang);
-  const units = await context.services.db.query<{ id: string; names: Record<string, string> }>(
-    'select id, names from org_units where tenant_id = $1',
-    [context.tenant.id],
+  const unitName = await context.services.orgUnits.names(
+    context.tenant.id,
+    user.grants.flatMap((g) => (g.orgUnitId ? [g.orgUnitId] : [])),
   );
-  const unitName = new Map(units.rows.map((u) => [u.id, u.names]));
   return {
     lang,
     name: user.name,
-    grants: user.grants.map((g) => ({ role: g.role, unit: g.orgUnitId ? pick(unitName.get(g.orgUnitId), lang).text : null })),
+    grants: user.grants.map((g) => ({ role: g.role, unit: g.orgUnitId ? pick(unitName.get(g.orgUnitId), lang) : null })),
   };
 }
 
@@ -32,7 +32,7 @@ export default function StaffHome() {
       <ul>
         {grants.map((g, i) => (
           <li key={i}>
-            {t(ROLE_LABEL[g.role])} – {g.unit ?? t('wholeOrganisation')}
+            {t(ROLE_LABEL[g.role])} – {g.unit ? <UnitName name={g.unit} lang={lang} /> : t('wholeOrganisation')}
           </li>
         ))}
       </ul>

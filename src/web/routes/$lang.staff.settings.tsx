@@ -5,7 +5,7 @@ import { parse } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffOidc } from '../i18n/staff-oidc.ts';
-import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } from '../staff/AdminParts.tsx';
+import { AdminErrorBoundary, describedBy, errorText, FieldError, FormAlert, TextField, useAdminText } from '../staff/AdminParts.tsx';
 import { fieldId, formCommand, formValues, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
 
@@ -82,25 +82,14 @@ export default function Settings() {
     stored: string | undefined,
     opts: { hint?: string; type?: string; autoComplete?: string; lang?: Lang } = {},
   ) => (
-    <div className="field">
-      <label htmlFor={fieldId(name)}>{label}</label>
-      {opts.hint && (
-        <p id={`${fieldId(name)}-hint`} className="hint">
-          {opts.hint}
-        </p>
-      )}
-      <input
-        id={fieldId(name)}
-        name={name}
-        type={opts.type ?? 'text'}
-        defaultValue={value(name, stored)}
-        autoComplete={opts.autoComplete ?? 'off'}
-        lang={opts.lang}
-        aria-invalid={fields?.[name] ? true : undefined}
-        aria-describedby={describedBy(name, fields, !!opts.hint)}
-      />
-      <FieldError name={name} fields={fields} t={t} />
-    </div>
+    <TextField
+      name={name}
+      label={label}
+      defaultValue={value(name, stored)}
+      error={fields?.[name] ? errorText(t, fields[name]) : undefined}
+      errorPrefix={t('errorPrefix')}
+      {...opts}
+    />
   );
 
   const textArea = (name: string, label: string, stored: string | undefined, l: Lang) => (

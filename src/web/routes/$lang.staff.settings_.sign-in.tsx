@@ -7,7 +7,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { staffOidc, type StaffOidcKey } from '../i18n/staff-oidc.ts';
 import { useLang } from '../root.tsx';
-import { AdminErrorBoundary, describedBy } from '../staff/AdminParts.tsx';
+import { AdminErrorBoundary, TextField } from '../staff/AdminParts.tsx';
 import { fieldId, formCommand, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
 
@@ -69,36 +69,18 @@ export default function OidcSettings() {
     const key = `err_${code}` as StaffOidcKey;
     return key in staffOidc.fi ? t(key) : t('err_invalid');
   };
-  const fieldError = (name: string) =>
-    fields?.[name] ? (
-      <p id={`${fieldId(name)}-error`} className="field-error">
-        <span className="visually-hidden">{t('errorPrefix')} </span>
-        {errorText(fields[name])}
-      </p>
-    ) : null;
   const secretHint = !settings.clientSecretSet ? t('secretMissing') : settings.clientSecretReadable ? t('secretStored') : t('secretUnreadable');
 
   const textField = (name: string, label: string, stored: string | undefined, opts: { hint?: string; type?: string; lang?: Lang; autoComplete?: string } = {}) => (
-    <div className="field">
-      <label htmlFor={fieldId(name)}>{label}</label>
-      {opts.hint && (
-        <p id={`${fieldId(name)}-hint`} className="hint">
-          {opts.hint}
-        </p>
-      )}
-      <input
-        id={fieldId(name)}
-        name={name}
-        type={opts.type ?? 'text'}
-        defaultValue={value(name, stored)}
-        autoComplete={opts.autoComplete ?? 'off'}
-        lang={opts.lang}
-        spellCheck={false}
-        aria-invalid={fields?.[name] ? true : undefined}
-        aria-describedby={describedBy(name, fields, !!opts.hint)}
-      />
-      {fieldError(name)}
-    </div>
+    <TextField
+      name={name}
+      label={label}
+      defaultValue={value(name, stored)}
+      error={fields?.[name] ? errorText(fields[name]) : undefined}
+      errorPrefix={t('errorPrefix')}
+      spellCheck={false}
+      {...opts}
+    />
   );
 
   return (

@@ -67,3 +67,52 @@ export function AdminErrorBoundary() {
     </>
   );
 }
+
+/**
+ * A labelled one-line input with optional hint and error, wired for assistive tech
+ * (aria-invalid, aria-describedby). The caller passes the error already localized, so
+ * pages with their own dictionaries share it.
+ */
+export function TextField(props: {
+  name: string;
+  label: string;
+  defaultValue: string;
+  error?: string;
+  /** Read before the error by screen readers, e.g. "Virhe:". */
+  errorPrefix: string;
+  hint?: string;
+  type?: string;
+  autoComplete?: string;
+  lang?: string;
+  spellCheck?: boolean;
+}) {
+  const id = fieldId(props.name);
+  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      {props.hint && (
+        <p id={`${id}-hint`} className="hint">
+          {props.hint}
+        </p>
+      )}
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        defaultValue={props.defaultValue}
+        autoComplete={props.autoComplete ?? 'off'}
+        lang={props.lang}
+        spellCheck={props.spellCheck}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.error && (
+        <p id={`${id}-error`} className="field-error">
+          <span className="visually-hidden">{props.errorPrefix} </span>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
