@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 /**
@@ -207,11 +208,13 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     await db.query('select 1');
     return db;
   }
-  if (opts.dataDir === 'memory') return new PgliteDb(await PGlite.create());
+  if (opts.dataDir === 'memory') return new PgliteDb(await PGlite.create({ extensions: EMBEDDED_EXTENSIONS }));
   mkdirSync(opts.dataDir, { recursive: true });
   const dir = `${opts.dataDir.replace(/\/$/, '')}/pglite`;
   if (!existsSync(join(dir, 'PG_VERSION'))) await initEmbedded(dir);
-  return new PgliteDb(await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] }));
+  return new PgliteDb(
+    await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS], extensions: EMBEDDED_EXTENSIONS }),
+  );
 }
 
 /**
@@ -219,6 +222,9 @@ export async function openDb(opts: DbOptions): Promise<Db> {
  * all resident; an embedded Aukio's data is small and the OS caches its files anyway.
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/** Contrib extensions the migrations create (PostgreSQL servers ship them in postgresql-contrib). */
+const EMBEDDED_EXTENSIONS = { pg_trgm };
 
 /**
  * Creates a new embedded cluster (initdb) in a short-lived child process: initdb's own

@@ -14,6 +14,7 @@ import { ResidentService } from '../modules/identity/residents.ts';
 import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
 import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
+import { SearchIndex } from '../modules/routing/search-index.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -47,6 +48,8 @@ export interface Services {
   tenantSettings: TenantSettingsService;
   jobAdmin: JobAdminService;
   outbox: OutboxService;
+  /** The routing index's write side; catalog write paths call it in their transaction. */
+  searchIndex: SearchIndex;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -102,6 +105,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     tenantSettings: new TenantSettingsService(db, tenancy, audit, events),
     jobAdmin: new JobAdminService(db, jobs, audit),
     outbox: new OutboxService(db, audit),
+    searchIndex: new SearchIndex(),
   } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
