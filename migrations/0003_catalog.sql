@@ -202,3 +202,10 @@ create table search_queries (
   created_at timestamptz not null default now()
 );
 create index search_queries_tenant on search_queries(tenant_id, created_at desc);
+
+-- One counter per tenant, bumped in the transaction of every change residents can see
+-- (import, edit, publish): anonymous page caches and ETags are keyed by it.
+create table content_versions (
+  tenant_id uuid primary key references tenants(id) on delete cascade,
+  version bigint not null default 0
+);

@@ -15,6 +15,7 @@ import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
 import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import { SearchIndex } from '../modules/routing/search-index.ts';
+import { ContentVersions } from '../modules/catalog/content-version.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -50,6 +51,8 @@ export interface Services {
   outbox: OutboxService;
   /** The routing index's write side; catalog write paths call it in their transaction. */
   searchIndex: SearchIndex;
+  /** Per-tenant version of public content; bump it in the transaction of every resident-visible change. */
+  contentVersions: ContentVersions;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -106,6 +109,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     jobAdmin: new JobAdminService(db, jobs, audit),
     outbox: new OutboxService(db, audit),
     searchIndex: new SearchIndex(),
+    contentVersions: new ContentVersions(db, events),
   } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
