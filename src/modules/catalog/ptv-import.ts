@@ -93,7 +93,7 @@ export async function importPtvCatalog(deps: ImportDeps, tenantId: string, docum
   const started = Date.now();
   const validation = validatePtvDocument(document);
   if (!validation.ok) {
-    const runId = await recordFailedRun(deps, tenantId, opts, validation.errors, validation.errorCount, started);
+    const runId = await recordFailedImport(deps, tenantId, opts, validation.errors, validation.errorCount, started);
     throw new AppError('invalid_catalog', 422, { errors: validation.errors, errorCount: validation.errorCount, runId });
   }
   const mapped = mapPtvDocument(validation.document);
@@ -155,7 +155,7 @@ export async function importPtvCatalog(deps: ImportDeps, tenantId: string, docum
   } catch (e) {
     // The transaction rolled back; the run is still on record as failed.
     const message = e instanceof AppError ? e.code : 'the import failed unexpectedly and nothing was imported';
-    await recordFailedRun(deps, tenantId, opts, [{ path: '(document)', message }], 1, started).catch(() => undefined);
+    await recordFailedImport(deps, tenantId, opts, [{ path: '(document)', message }], 1, started).catch(() => undefined);
     throw e;
   }
 }
@@ -166,7 +166,15 @@ function runReport(r: ImportReport) {
   return rest;
 }
 
-async function recordFailedRun(deps: ImportDeps, tenantId: string, opts: ImportOptions, errors: ImportIssue[], errorCount: number, started: number) {
+/** A run that imported nothing: written on its own, since the import's transaction (if any) rolled back. */
+export async function recordFailedImport(
+  deps: Pick<ImportDeps, 'db' | 'audit'>,
+  tenantId: string,
+  opts: ImportOptions,
+  errors: ImportIssue[],
+  errorCount: number,
+  started = Date.now(),
+) {
   const actor = actorColumns(opts.actor);
   return deps.db.transaction(async (tx) => {
     const report = {
