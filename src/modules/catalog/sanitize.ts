@@ -25,12 +25,14 @@ const OPTIONS: sanitizeHtml.IOptions = {
     b: 'strong',
     i: 'em',
     h1: 'h2',
-    a: (tagName, attribs) => {
+    a: (tagName, attribs): sanitizeHtml.Tag => {
       const href = (attribs.href ?? '').trim();
       // A link without an acceptable target becomes a span, which is not allowed, so only
       // its text stays. sanitize-html checks the scheme once more after this.
       if (!isAllowedHref(href)) return { tagName: 'span', attribs: {} };
-      return { tagName, attribs: /^https?:/i.test(href) ? { href, rel: 'noopener noreferrer' } : { href } };
+      const attribsOut: sanitizeHtml.Attributes = { href };
+      if (/^https?:/i.test(href)) attribsOut.rel = 'noopener noreferrer';
+      return { tagName, attribs: attribsOut };
     },
   },
 };
