@@ -314,6 +314,12 @@ export class CatalogEditService {
     };
   }
 
+  /** Every service's id and name (not archived): the choices for a promoted answer. */
+  async serviceChoices(tenantId: string): Promise<{ id: string; names: Localized }[]> {
+    const r = await this.deps.db.query(`select id, names from catalog_services where tenant_id = $1 and status <> 'archived' order by coalesce(names->>'fi', names->>'sv', names->>'en')`, [tenantId]);
+    return r.rows.map((x: any) => ({ id: x.id, names: x.names }));
+  }
+
   /** Every channel's id, kind and name: the choices when linking channels to a service. */
   async channelChoices(tenantId: string): Promise<{ id: string; kind: Channel['kind']; names: Localized }[]> {
     const r = await this.deps.db.query(`select id, kind, names from catalog_channels where tenant_id = $1 and status <> 'archived' order by kind, coalesce(names->>'fi', names->>'sv', names->>'en')`, [tenantId]);

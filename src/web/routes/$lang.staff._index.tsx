@@ -63,4 +63,9 @@ const DESCRIPTION = {
   navJobs: 'descJobs',
   navOutbox: 'descOutbox',
   navSecurity: 'descSecurity',
+  navCatalogServices: 'descCatalogServices',
+  navCatalogUnits: 'descCatalogUnits',
+  navPages: 'descPages',
+  navSynonyms: 'descSynonyms',
+  navPromotions: 'descPromotions',
 } as const satisfies Record<StaffNavItem['label'], string>;

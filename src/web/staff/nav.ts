@@ -8,7 +8,21 @@ import type { Role } from '../../modules/identity/actor.ts';
 export interface StaffNavItem {
   /** Path after /{lang}/staff, '' for the console home. */
   path: string;
-  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity';
+  label:
+    | 'navHome'
+    | 'navUsers'
+    | 'navOrgUnits'
+    | 'navSettings'
+    | 'navApiTokens'
+    | 'navAudit'
+    | 'navJobs'
+    | 'navOutbox'
+    | 'navSecurity'
+    | 'navCatalogServices'
+    | 'navCatalogUnits'
+    | 'navPages'
+    | 'navSynonyms'
+    | 'navPromotions';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -23,6 +37,11 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
   { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
   { path: '/security', label: 'navSecurity', roles: null },
+  { path: '/catalog/services', label: 'navCatalogServices', roles: ['communications'] },
+  { path: '/catalog/units', label: 'navCatalogUnits', roles: ['communications'] },
+  { path: '/pages', label: 'navPages', roles: ['communications'] },
+  { path: '/synonyms', label: 'navSynonyms', roles: ['communications'] },
+  { path: '/promotions', label: 'navPromotions', roles: ['communications'] },
 ];
 
 export function visibleNav(roles: string[]): StaffNavItem[] {
