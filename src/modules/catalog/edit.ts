@@ -231,14 +231,14 @@ export class CatalogEditService {
         const refused: Record<string, string> = {};
         for (const [k, value] of Object.entries(patch)) {
           if (SERVICE_LOCAL_FIELDS.has(k) || value === undefined) continue;
-          const now = k === 'channelIds' ? currentChannels : (current as unknown as Record<string, unknown>)[k];
-          if (!sameValue(value, now)) refused[k] = 'read_only_imported';
+          const cur = { ...(current as unknown as Record<string, unknown>), channelIds: currentChannels };
+          if (!sameValue(mergePatch(cur, { [k]: value })[k], cur[k])) refused[k] = 'read_only_imported';
         }
         if (Object.keys(refused).length) throw new AppError('validation_failed', 422, { reason: 'imported_read_only', fields: refused });
       }
       const { updatedAt: _, ...fields } = patch;
       if (current.externalId) return this.updateImportedService(tx, actor, tenantId, current, cleanList(patch.localKeywords ?? current.localKeywords), ctx);
-      const merged = parse(serviceInput, { ...serviceAsInput(current), channelIds: currentChannels, ...stripUndefined(fields) });
+      const merged = parse(serviceInput, mergePatch({ ...serviceAsInput(current), channelIds: currentChannels }, fields));
       const v = await normalizeService(tx, tenantId, merged);
       const r = await tx.query(
         `update catalog_services set type = $2, status = $3, names = $4, alternative_names = $5, summary = $6, description = $7,
@@ -372,13 +372,14 @@ export class CatalogEditService {
         const refused: Record<string, string> = {};
         for (const [k, value] of Object.entries(patch)) {
           if (CHANNEL_LOCAL_FIELDS.has(k) || value === undefined) continue;
-          if (!sameValue(value, (current as unknown as Record<string, unknown>)[k])) refused[k] = 'read_only_imported';
+          const cur = current as unknown as Record<string, unknown>;
+          if (!sameValue(mergePatch(cur, { [k]: value })[k], cur[k])) refused[k] = 'read_only_imported';
         }
         if (Object.keys(refused).length) throw new AppError('validation_failed', 422, { reason: 'imported_read_only', fields: refused });
       }
       const { updatedAt: _, ...fields } = patch;
       if (current.externalId) return this.updateImportedChannel(tx, actor, tenantId, current, patch.orgUnitId === undefined ? current.orgUnitId : patch.orgUnitId || null, ctx);
-      const merged = parse(channelInput, { ...channelAsInput(current), ...stripUndefined(fields) });
+      const merged = parse(channelInput, mergePatch(channelAsInput(current), fields));
       const v = await normalizeChannel(tx, tenantId, merged);
       const r = await tx.query(
         `update catalog_channels set kind = $2, status = $3, names = $4, summary = $5, description = $6, address = $7, latitude = $8,
@@ -510,8 +511,23 @@ export function checkFresh(current: string, loaded: string) {
   }
 }
 
-function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * PATCH merge: absent fields stay; a localized object ({fi, sv, en}) is merged per
+ * language, so sending {names: {sv: "…"}} changes only the Swedish name (null or ""
+ * removes a language). Other values replace.
+ */
+export function mergePatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    const cur = current[k];
+    out[k] = isLangObject(v) && isLangObject(cur) ? { ...cur, ...v } : v;
+  }
+  return out;
+}
+
+function isLangObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).every((k) => (LANGUAGES as readonly string[]).includes(k));
 }
 
 /** Equal after dropping empty strings, empty lists and nulls — what a form cannot tell apart. */

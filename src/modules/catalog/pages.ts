@@ -131,9 +131,10 @@ export class ContentPageService {
       const current = await this.load(tx, tenantId, id, true);
       checkFresh(current.updatedAt, input.updatedAt);
       const v = await clean(tx, tenantId, {
-        title: input.title ?? current.title,
-        summary: input.summary ?? current.summary,
-        body: input.body ?? current.body,
+        // Per language: a given text replaces, null or "" removes, an absent language stays.
+        title: { ...current.title, ...input.title },
+        summary: { ...current.summary, ...input.summary },
+        body: { ...current.body, ...input.body },
         topic: input.topic !== undefined ? input.topic : current.topic,
       });
       const r = await tx.query(

@@ -80,9 +80,7 @@ export default function PageHistory() {
                 <td>{t(ACTION[v.action])}</td>
                 <td>{v.changedBy ?? ''}</td>
                 <td>
-                  <a href={`?v=${v.id}#version-text`} aria-label={t('showVersion', { version: v.version })}>
-                    {v.version}
-                  </a>
+                  <a href={`?v=${v.id}#version-text`}>{t('showVersion', { version: v.version })}</a>
                 </td>
                 <td>{v.changedFields.length ? v.changedFields.map((f) => changedLabel(t, f)).join(', ') : '–'}</td>
               </tr>

@@ -244,14 +244,13 @@ export function RichTextArea(props: {
     el.focus();
     el.setSelectionRange(s + before.length, s + before.length + inner.length);
   };
-  const tools: { key: CatalogEditKey; run: () => void; glyph: string }[] = [
-    { key: 'toolBold', glyph: 'B', run: () => wrap('<strong>', '</strong>') },
-    { key: 'toolItalic', glyph: 'I', run: () => wrap('<em>', '</em>') },
-    { key: 'toolHeading', glyph: 'H2', run: () => wrap('<h2>', '</h2>') },
-    { key: 'toolList', glyph: '•', run: () => wrap('<ul>\n<li>', '</li>\n</ul>') },
+  const tools: { key: CatalogEditKey; run: () => void }[] = [
+    { key: 'toolBold', run: () => wrap('<strong>', '</strong>') },
+    { key: 'toolItalic', run: () => wrap('<em>', '</em>') },
+    { key: 'toolHeading', run: () => wrap('<h2>', '</h2>') },
+    { key: 'toolList', run: () => wrap('<ul>\n<li>', '</li>\n</ul>') },
     {
       key: 'toolLink',
-      glyph: '🔗',
       run: () => {
         // The URL placeholder is selected afterwards so typing replaces it.
         const el = ref.current;
@@ -274,8 +273,8 @@ export function RichTextArea(props: {
       {enhanced && (
         <div role="toolbar" aria-label={props.toolbarLabel} aria-controls={id} className="rt-toolbar">
           {tools.map((tool) => (
-            <button key={tool.key} type="button" className="secondary" onClick={tool.run} aria-label={props.t(tool.key)} title={props.t(tool.key)}>
-              <span aria-hidden="true">{tool.glyph}</span>
+            <button key={tool.key} type="button" className={`secondary small tool-${tool.key}`} onClick={tool.run}>
+              {props.t(tool.key)}
             </button>
           ))}
         </div>
