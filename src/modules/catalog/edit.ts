@@ -231,7 +231,7 @@ export class CatalogEditService {
         const refused: Record<string, string> = {};
         for (const [k, value] of Object.entries(patch)) {
           if (SERVICE_LOCAL_FIELDS.has(k) || value === undefined) continue;
-          const cur = { ...(current as unknown as Record<string, unknown>), channelIds: currentChannels };
+          const cur: Record<string, unknown> = { ...(current as unknown as Record<string, unknown>), channelIds: currentChannels };
           if (!sameValue(mergePatch(cur, { [k]: value })[k], cur[k])) refused[k] = 'read_only_imported';
         }
         if (Object.keys(refused).length) throw new AppError('validation_failed', 422, { reason: 'imported_read_only', fields: refused });
