@@ -1,6 +1,7 @@
 import type { Localized } from '../platform/i18n.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import type { Services } from './services.ts';
+import { seedContentPages } from './demo/content-pages.ts';
 
 /** Demo data for the embedded default: two tenants, their org units and staff. */
 export const DEMO_ACCOUNTS = {
@@ -128,4 +129,5 @@ export async function seedDemo(services: Services): Promise<void> {
       }
     });
   }
+  await seedContentPages(services);
 }

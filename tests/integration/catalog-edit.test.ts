@@ -220,6 +220,17 @@ for (const engine of engines()) {
     });
 
     describe('content pages', () => {
+      it('the demo seed publishes pages for Esimerkkilä (indexed, with history) and none for Järvikylä', async () => {
+        const r = await api(comms)('GET', '/api/v1/pages?status=published');
+        const slugs = r.body.items.map((p: Json) => p.slug);
+        expect(slugs).toEqual(expect.arrayContaining(['asiointi-kaupungintalolla', 'talviajan-ohjeet']));
+        const winter = r.body.items.find((p: Json) => p.slug === 'talviajan-ohjeet');
+        expect(winter.topic).toBe('P16.7');
+        expect((await searchDoc('page', winter.id)).names.sv).toBe('Anvisningar för vintern');
+        expect((await api(comms)('GET', `/api/v1/pages/${winter.id}/versions`)).body.items.map((v: Json) => v.action)).toEqual(['publish', 'create']);
+        expect((await api(adminB, HOST_B)('GET', '/api/v1/pages')).body.items).toEqual([]);
+      });
+
       it('draft → publish → edit draft (published unchanged) → publish → versions; unpublish removes the search document', async () => {
         const a = api(comms);
         const created = await a('POST', '/api/v1/pages', {

@@ -233,7 +233,8 @@ export class ContentPageService {
   private async versionRows(tenantId: string, id: string): Promise<PageVersionText[]> {
     const r = await this.deps.db.query<any>(
       `select id, version, action, title, summary, body, changed_by_name, changed_at from content_page_versions
-       where tenant_id = $1 and page_id = $2 order by changed_at, version`,
+       where tenant_id = $1 and page_id = $2
+       order by changed_at, version, case action when 'create' then 0 when 'save' then 1 else 2 end`,
       [tenantId, id],
     );
     const out: PageVersionText[] = [];
