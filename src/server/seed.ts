@@ -4,6 +4,7 @@ import { sha256 } from '../platform/crypto.ts';
 import { importPtvCatalog } from '../modules/catalog/ptv-import.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import type { Services } from './services.ts';
+import { seedContentPages } from './demo/content-pages.ts';
 
 /** Demo data for the embedded default: two tenants, their org units and staff. */
 export const DEMO_ACCOUNTS = {
@@ -132,6 +133,7 @@ export async function seedDemo(services: Services): Promise<void> {
     });
   }
   await seedDemoCatalog(services);
+  await seedContentPages(services);
 }
 
 /**

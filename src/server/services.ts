@@ -16,6 +16,9 @@ import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import { SearchIndex } from '../modules/routing/search-index.ts';
 import { ContentVersions } from '../modules/catalog/content-version.ts';
+import { CatalogEditService } from '../modules/catalog/edit.ts';
+import { ContentPageService } from '../modules/catalog/pages.ts';
+import { SynonymService } from '../modules/routing/synonyms.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -53,6 +56,12 @@ export interface Services {
   searchIndex: SearchIndex;
   /** Per-tenant version of public content; bump it in the transaction of every resident-visible change. */
   contentVersions: ContentVersions;
+  /** Staff editing of services and channels (src/modules/catalog/edit.ts). */
+  catalogEdit: CatalogEditService;
+  /** Content pages: drafts, publish, history. */
+  contentPages: ContentPageService;
+  /** Synonyms and promoted answers (the routing engine reads the tables). */
+  synonyms: SynonymService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -110,7 +119,11 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     outbox: new OutboxService(db, audit),
     searchIndex: new SearchIndex(),
     contentVersions: new ContentVersions(db, events),
-  } as Omit<Services, 'staffAuth'> as Services;
+  } as Omit<Services, 'staffAuth' | 'catalogEdit' | 'contentPages' | 'synonyms'> as Services;
+  const catalogDeps = { db, audit, searchIndex: services.searchIndex, contentVersions: services.contentVersions };
+  services.catalogEdit = new CatalogEditService(catalogDeps);
+  services.contentPages = new ContentPageService(catalogDeps);
+  services.synonyms = new SynonymService(db, audit);
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -36,6 +36,11 @@ export const API_SCOPE_DOCS = {
     sv: 'Importera tjänste- och verksamhetsställeuppgifter',
     en: 'Import services and service points',
   },
+  'catalog:write': {
+    fi: 'Palveluiden, asiointikanavien, sisältösivujen, synonyymien ja nostojen muokkaus',
+    sv: 'Redigera tjänster, servicekanaler, innehållssidor, synonymer och lyft',
+    en: 'Edit services, service channels, content pages, synonyms and promoted answers',
+  },
   open311: {
     fi: 'Palautteet Open311 GeoReport v2 -rajapinnan kautta',
     sv: 'Respons via Open311 GeoReport v2-gränssnittet',

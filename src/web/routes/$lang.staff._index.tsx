@@ -64,4 +64,9 @@ const DESCRIPTION = {
   navOutbox: 'descOutbox',
   navSecurity: 'descSecurity',
   navCatalogImport: 'descCatalogImport',
+  navCatalogServices: 'descCatalogServices',
+  navCatalogUnits: 'descCatalogUnits',
+  navPages: 'descPages',
+  navSynonyms: 'descSynonyms',
+  navPromotions: 'descPromotions',
 } as const satisfies Record<StaffNavItem['label'], string>;

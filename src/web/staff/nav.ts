@@ -8,21 +8,41 @@ import type { Role } from '../../modules/identity/actor.ts';
 export interface StaffNavItem {
   /** Path after /{lang}/staff, '' for the console home. */
   path: string;
-  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity' | 'navCatalogImport';
+  label:
+    | 'navHome'
+    | 'navUsers'
+    | 'navOrgUnits'
+    | 'navSettings'
+    | 'navApiTokens'
+    | 'navAudit'
+    | 'navJobs'
+    | 'navOutbox'
+    | 'navSecurity'
+    | 'navCatalogServices'
+    | 'navCatalogUnits'
+    | 'navPages'
+    | 'navSynonyms'
+    | 'navPromotions'
+    | 'navCatalogImport';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
 
 export const STAFF_NAV: StaffNavItem[] = [
   { path: '', label: 'navHome', roles: null },
+  { path: '/catalog/services', label: 'navCatalogServices', roles: ['communications'] },
+  { path: '/catalog/units', label: 'navCatalogUnits', roles: ['communications'] },
+  { path: '/pages', label: 'navPages', roles: ['communications'] },
+  { path: '/synonyms', label: 'navSynonyms', roles: ['communications'] },
+  { path: '/promotions', label: 'navPromotions', roles: ['communications'] },
+  { path: '/catalog/import', label: 'navCatalogImport', roles: ['communications'] },
+  { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
   { path: '/users', label: 'navUsers', roles: ['tenant_admin'] },
   { path: '/org-units', label: 'navOrgUnits', roles: ['tenant_admin'] },
   { path: '/settings', label: 'navSettings', roles: ['tenant_admin'] },
   { path: '/api-tokens', label: 'navApiTokens', roles: ['tenant_admin'] },
   { path: '/audit', label: 'navAudit', roles: ['tenant_admin'] },
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
-  { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
-  { path: '/catalog/import', label: 'navCatalogImport', roles: ['communications'] },
   { path: '/security', label: 'navSecurity', roles: null },
 ];
 

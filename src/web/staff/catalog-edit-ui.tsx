@@ -1,0 +1,334 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { data } from 'react-router';
+import type { StaffUser } from '../../modules/identity/actor.ts';
+import { errorMessage, isAppError } from '../../platform/errors.ts';
+import { LANGUAGES, type Lang } from '../../platform/i18n.ts';
+import type { RequestContext } from '../../server/context.ts';
+import { catalogEdit, type CatalogEditKey } from '../i18n/catalog-edit.ts';
+import { translator } from '../i18n/define.ts';
+import { useLang } from '../root.tsx';
+import { fieldId, requireConsoleRole } from './admin-page.ts';
+
+/**
+ * Shared pieces of the catalog editing pages (services, units, content pages, synonyms,
+ * promoted answers): the server-side role check, an action runner that keeps what was
+ * typed (and the newer updatedAt after a 409, so a second save is a deliberate
+ * overwrite), form parsing, and field markup wiring errors to inputs.
+ */
+
+export type T = ReturnType<typeof translator<(typeof catalogEdit)['fi']>>;
+export const useCatalogText = (): T => translator(catalogEdit, useLang());
+
+/** Loaders and actions: communications (tenant admins implied); else 403. */
+export function requireEditorPage(context: RequestContext, request: Request, params: { lang?: string }): { lang: Lang; user: StaffUser } {
+  return requireConsoleRole(context, request, params, ['communications']);
+}
+
+export type EditResult =
+  | { ok: true; intent: string; notice: CatalogEditKey; vars?: Record<string, string> }
+  | {
+      ok: false;
+      intent: string;
+      message: string;
+      reason?: string;
+      fields: Record<string, string>;
+      values: Record<string, string | string[]>;
+      /** After a 409: the stored row's updatedAt, put in the form so saving again overwrites knowingly. */
+      updatedAt?: string;
+    };
+
+/** The submitted form as name → value(s), without the CSRF token. */
+export function formValues(form: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v !== 'string' || k === '_csrf') continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** Runs one intent; AppErrors (but 401/403/404, which go to the error boundary) become form data with their status. */
+export async function editAction(lang: Lang, intent: string, values: Record<string, string | string[]>, fn: () => Promise<EditResult | Response>) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    if (e.status === 404 || e.status === 403 || e.status === 401) throw data({ code: e.code }, { status: e.status });
+    const t = translator(catalogEdit, lang);
+    const fields = (e.details?.fields as Record<string, string> | undefined) ?? {};
+    const reason = typeof e.details?.reason === 'string' ? e.details.reason : undefined;
+    const message = reason === 'stale' ? t('staleTitle') : Object.keys(fields).length ? t('formErrors') : errorMessage(e.code, lang);
+    const result: EditResult = {
+      ok: false,
+      intent,
+      message,
+      reason,
+      fields,
+      values,
+      updatedAt: typeof e.details?.updatedAt === 'string' ? e.details.updatedAt : undefined,
+    };
+    return data(result, { status: e.status });
+  }
+}
+
+// ---------- form parsing ----------
+
+export function str(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+export function strs(form: FormData, name: string): string[] {
+  return form.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** `${prefix}.fi`, `.sv`, `.en` fields as a localized object (only the ones in the form). */
+export function localizedFrom(form: FormData, prefix: string): Partial<Record<Lang, string>> {
+  const out: Partial<Record<Lang, string>> = {};
+  for (const l of LANGUAGES) {
+    const v = form.get(`${prefix}.${l}`);
+    if (typeof v === 'string') out[l] = v;
+  }
+  return out;
+}
+
+/** Textareas with one entry per line, per language. */
+export function listFrom(form: FormData, prefix: string): Partial<Record<Lang, string[]>> {
+  const out: Partial<Record<Lang, string[]>> = {};
+  for (const l of LANGUAGES) {
+    const v = form.get(`${prefix}.${l}`);
+    if (typeof v === 'string') out[l] = v.split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+  }
+  return out;
+}
+
+// ---------- markup ----------
+
+/** The error code for a field: its own, or the first of its sub-fields (names → names.fi.0). */
+export function errorFor(fields: Record<string, string> | undefined, name: string): string | undefined {
+  if (!fields) return undefined;
+  if (fields[name]) return fields[name];
+  const key = Object.keys(fields).find((k) => k.startsWith(`${name}.`));
+  return key ? fields[key] : undefined;
+}
+
+export function errorText(t: T, code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  const key = `err_${code}` as CatalogEditKey;
+  return key in catalogEdit.fi ? t(key) : t('err_invalid_type');
+}
+
+export function LangName({ l, t }: { l: Lang; t: T }) {
+  return <>{t(l === 'fi' ? 'langFi' : l === 'sv' ? 'langSv' : 'langEn')}</>;
+}
+export const langName = (t: T, l: Lang) => t(l === 'fi' ? 'langFi' : l === 'sv' ? 'langSv' : 'langEn');
+
+/** Label, hint, control and error, wired with aria-describedby and aria-invalid. */
+export function Field(props: {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  wide?: boolean;
+  t: T;
+  children: (aria: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
+}) {
+  const id = fieldId(props.name);
+  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={props.wide ? 'field field-wide' : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.hint && (
+        <p id={`${id}-hint`} className="hint">
+          {props.hint}
+        </p>
+      )}
+      {props.children({ id, name: props.name, 'aria-describedby': describedBy, 'aria-invalid': props.error ? true : undefined })}
+      {props.error && (
+        <p id={`${id}-error`} className="field-error">
+          <span className="visually-hidden">{props.t('errorPrefix')} </span>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Where this page sits: console › list › item. The last entry is the current page. */
+export function Breadcrumbs({ items, t }: { items: { href?: string; label: ReactNode }[]; t: T }) {
+  return (
+    <nav aria-label={t('breadcrumb')} className="breadcrumbs">
+      <ol>
+        {items.map((i, n) => (
+          <li key={n}>{i.href ? <a href={i.href}>{i.label}</a> : <span aria-current="page">{i.label}</span>}</li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+const STATUS_LABEL = { draft: 'statusDraft', published: 'statusPublished', archived: 'statusArchived', changed: 'statusChanged' } as const;
+
+export function StatusBadge({ status, t }: { status: keyof typeof STATUS_LABEL; t: T }) {
+  return <span className={`badge status-${status}`}>{t(STATUS_LABEL[status])}</span>;
+}
+export const statusLabel = (t: T, s: keyof typeof STATUS_LABEL) => t(STATUS_LABEL[s]);
+
+/** The alert at the top of a failed form; for a 409, what happened and how nothing is lost. */
+export function FormProblem({ result, t, savedHref }: { result: EditResult | undefined; t: T; savedHref?: string }) {
+  if (!result) return null;
+  if (result.ok) {
+    return (
+      <div className="notice" role="status">
+        <p>{t(result.notice, result.vars)}</p>
+      </div>
+    );
+  }
+  if (result.reason === 'stale') {
+    return (
+      <div className="alert" role="alert">
+        <p>
+          <strong>{t('staleTitle')}</strong>
+        </p>
+        <p>{t('staleText')}</p>
+        {savedHref && (
+          <p>
+            <a href={savedHref} target="_blank" rel="noopener">
+              {t('openSaved')}
+            </a>
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="alert" role="alert">
+      <p>{result.message}</p>
+    </div>
+  );
+}
+
+/** A notice from a redirect (?notice=key), shown once after post/redirect/get. */
+export function noticeFrom(request: Request, allowed: CatalogEditKey[]): CatalogEditKey | null {
+  const n = new URL(request.url).searchParams.get('notice');
+  return n && (allowed as string[]).includes(n) ? (n as CatalogEditKey) : null;
+}
+
+/**
+ * The content page editor: a plain textarea holding HTML (works without JavaScript), and
+ * once hydrated a small toolbar that wraps the selection in the allowed tags. Buttons are
+ * ordinary buttons (Tab reaches them, Enter/Space press them); focus returns to the text
+ * with the inserted markup selected. Ctrl/Cmd+B and +I work inside the textarea.
+ */
+export function RichTextArea(props: {
+  name: string;
+  label: string;
+  hint: string;
+  defaultValue: string;
+  error?: string;
+  lang: Lang;
+  t: T;
+  toolbarLabel: string;
+}) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const [enhanced, setEnhanced] = useState(false);
+  useEffect(() => setEnhanced(true), []);
+  const id = fieldId(props.name);
+  const wrap = (before: string, after: string, placeholder = '') => {
+    const el = ref.current;
+    if (!el) return;
+    const { selectionStart: s, selectionEnd: e, value } = el;
+    const inner = value.slice(s, e) || placeholder;
+    el.setRangeText(before + inner + after, s, e, 'end');
+    el.focus();
+    el.setSelectionRange(s + before.length, s + before.length + inner.length);
+  };
+  const tools: { key: CatalogEditKey; run: () => void }[] = [
+    { key: 'toolBold', run: () => wrap('<strong>', '</strong>') },
+    { key: 'toolItalic', run: () => wrap('<em>', '</em>') },
+    { key: 'toolHeading', run: () => wrap('<h2>', '</h2>') },
+    { key: 'toolList', run: () => wrap('<ul>\n<li>', '</li>\n</ul>') },
+    {
+      key: 'toolLink',
+      run: () => {
+        // The URL placeholder is selected afterwards so typing replaces it.
+        const el = ref.current;
+        if (!el) return;
+        const { selectionStart: s, selectionEnd: e, value } = el;
+        const text = value.slice(s, e) || props.t('toolLink');
+        el.setRangeText(`<a href="https://">${text}</a>`, s, e, 'end');
+        el.focus();
+        el.setSelectionRange(s + 9, s + 17);
+      },
+    },
+  ];
+  const describedBy = [`${id}-hint`, props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field field-wide rich-text">
+      <label htmlFor={id}>{props.label}</label>
+      <p id={`${id}-hint`} className="hint">
+        {props.hint}
+      </p>
+      {enhanced && (
+        <div role="toolbar" aria-label={props.toolbarLabel} aria-controls={id} className="rt-toolbar">
+          {tools.map((tool) => (
+            <button key={tool.key} type="button" className={`secondary small tool-${tool.key}`} onClick={tool.run}>
+              {props.t(tool.key)}
+            </button>
+          ))}
+        </div>
+      )}
+      <textarea
+        ref={ref}
+        id={id}
+        name={props.name}
+        lang={props.lang}
+        rows={12}
+        defaultValue={props.defaultValue}
+        aria-describedby={describedBy}
+        aria-invalid={props.error ? true : undefined}
+        onKeyDown={(e) => {
+          if (!(e.ctrlKey || e.metaKey)) return;
+          if (e.key === 'b') (e.preventDefault(), wrap('<strong>', '</strong>'));
+          if (e.key === 'i') (e.preventDefault(), wrap('<em>', '</em>'));
+        }}
+      />
+      {props.error && (
+        <p id={`${id}-error`} className="field-error">
+          <span className="visually-hidden">{props.t('errorPrefix')} </span>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Page-count navigation of a list: previous/next links keeping the filters. */
+export function Pager({ page, pageSize, total, href, t }: { page: number; pageSize: number; total: number; href: (page: number) => string; t: T }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label={t('pagerLabel')} className="pager">
+      <ul>
+        {page > 1 && (
+          <li>
+            <a href={href(page - 1)}>{t('previousPage')}</a>
+          </li>
+        )}
+        <li aria-current="page">{t('pageOf', { page, pages })}</li>
+        {page < pages && (
+          <li>
+            <a href={href(page + 1)}>{t('nextPage')}</a>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+/** Formats an instant as Finnish local time in the page language. */
+export function when(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat({ fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[lang], { timeZone: 'Europe/Helsinki', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}
