@@ -16,6 +16,7 @@ import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import { SearchIndex } from '../modules/routing/search-index.ts';
 import { ContentVersions } from '../modules/catalog/content-version.ts';
+import { CatalogReader } from '../modules/catalog/read.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -53,6 +54,8 @@ export interface Services {
   searchIndex: SearchIndex;
   /** Per-tenant version of public content; bump it in the transaction of every resident-visible change. */
   contentVersions: ContentVersions;
+  /** Residents' read side of the catalog: published services, units, topics, content pages. */
+  catalogReader: CatalogReader;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -110,6 +113,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     outbox: new OutboxService(db, audit),
     searchIndex: new SearchIndex(),
     contentVersions: new ContentVersions(db, events),
+    catalogReader: new CatalogReader(db),
   } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
