@@ -21,3 +21,20 @@ export const catalogPageHeaders: HeadersFunction = ({ loaderHeaders }) => {
   if (until) h.set(VALID_UNTIL_HEADER, until);
   return h;
 };
+
+/**
+ * Keeps only the page language and the fallback in every {fi, sv, en} value of loader data:
+ * the data is written into the page for hydration, and the other languages would only make
+ * it bigger and slower to render.
+ */
+export function narrowLanguages<T>(value: T, keep: string[]): T {
+  if (Array.isArray(value)) return value.map((v) => narrowLanguages(v, keep)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length && entries.every(([k]) => k === 'fi' || k === 'sv' || k === 'en')) {
+    const kept = entries.filter(([k]) => keep.includes(k));
+    // Nothing in either language: keep everything, so the text falls back to any language.
+    return Object.fromEntries(kept.length && kept.some(([, v]) => v && (typeof v !== 'string' || v.trim())) ? kept : entries) as T;
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, narrowLanguages(v, keep)])) as T;
+}

@@ -8,7 +8,8 @@ import { regularHoursSummary } from '../components/CatalogHours.tsx';
 import { catalog } from '../i18n/catalog.ts';
 import { translator } from '../i18n/define.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
-import { cacheHeaders, catalogPageHeaders } from '../catalog-cache.ts';
+import { cacheHeaders, catalogPageHeaders, narrowLanguages } from '../catalog-cache.ts';
+import { useRoot } from '../root.tsx';
 
 export const headers = catalogPageHeaders;
 
@@ -21,12 +22,12 @@ export async function loader({ context, params }: LoaderArgs) {
   const status: Record<string, OpenStatus> = {};
   for (const ch of [...view.channels.phone, ...view.channels.service_location]) status[ch.id] = openStatus(ch.serviceHours, now);
   const fallback = context.tenant.defaultLanguage;
-  const jsonLd = serviceJsonLd(view, { lang, fallback, origin: context.origin, tenantName: context.tenant.names });
-  return data({ lang, fallback, view, status, today: localParts(now).date, jsonLd }, { headers: cacheHeaders(Object.values(status)) });
+  return data({ lang, fallback, view: narrowLanguages(view, [lang, fallback]), status, today: localParts(now).date }, { headers: cacheHeaders(Object.values(status)) });
 }
 
 export default function ServicePage() {
-  const { lang, fallback, view, status, today, jsonLd } = useLoaderData<typeof loader>();
+  const { lang, fallback, view, status, today } = useLoaderData<typeof loader>();
+  const { origin, tenant } = useRoot();
   const t = translator(catalog, lang);
   const s = view.service;
   const name = pick(s.names, lang, [fallback]);
@@ -170,7 +171,7 @@ export default function ServicePage() {
           {t('provider')}: <T value={view.organization.names} {...tx} />
         </p>
       )}
-      <JsonLd data={jsonLd} />
+      <JsonLd data={serviceJsonLd(view, { lang, fallback, origin, tenantName: tenant.names })} />
     </article>
   );
 }

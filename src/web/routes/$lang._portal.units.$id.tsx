@@ -8,7 +8,8 @@ import { TableWrap } from '../components/TableWrap.tsx';
 import { catalog } from '../i18n/catalog.ts';
 import { translator } from '../i18n/define.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
-import { cacheHeaders, catalogPageHeaders } from '../catalog-cache.ts';
+import { cacheHeaders, catalogPageHeaders, narrowLanguages } from '../catalog-cache.ts';
+import { useRoot } from '../root.tsx';
 
 export const headers = catalogPageHeaders;
 
@@ -23,12 +24,16 @@ export async function loader({ context, params }: LoaderArgs) {
   const week = weekFrom(view.unit.serviceHours, now);
   const exceptions = upcomingExceptions(view.unit.serviceHours, now);
   const services = [...view.services].sort((a, b) => pick(a.names, lang, [fallback]).text.localeCompare(pick(b.names, lang, [fallback]).text, lang));
-  const jsonLd = placeJsonLd(view.unit, { lang, fallback, origin: context.origin, tenantName: context.tenant.names });
-  return data({ lang, fallback, unit: view.unit, services, status, week, exceptions, jsonLd }, { headers: cacheHeaders([status]) });
+  const keep = [lang, fallback];
+  return data(
+    { lang, fallback, unit: narrowLanguages(view.unit, keep), services: narrowLanguages(services, keep), status, week, exceptions: narrowLanguages(exceptions, keep) },
+    { headers: cacheHeaders([status]) },
+  );
 }
 
 export default function UnitPage() {
-  const { lang, fallback, unit, services, status, week, exceptions, jsonLd } = useLoaderData<typeof loader>();
+  const { lang, fallback, unit, services, status, week, exceptions } = useLoaderData<typeof loader>();
+  const { origin, tenant } = useRoot();
   const t = translator(catalog, lang);
   const tx = { lang, fallback };
   const name = pick(unit.names, lang, [fallback]);
@@ -153,7 +158,7 @@ export default function UnitPage() {
           <p>{t('noServicesHere')}</p>
         )}
       </section>
-      <JsonLd data={jsonLd} />
+      <JsonLd data={placeJsonLd(unit, { lang, fallback, origin, tenantName: tenant.names })} />
     </article>
   );
 }
