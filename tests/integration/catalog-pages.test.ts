@@ -122,7 +122,7 @@ for (const engine of engines()) {
       expect(html).toContain('Raatihuoneenkatu 1');
       expect(html).toContain('https://www.openstreetmap.org/?mlat=60.4012&amp;mlon=24.9087#map=17/60.4012/24.9087');
       expect(html).toContain('Aukioloajat');
-      expect(html).toContain('ma–ke 9.00–16.00');
+      expect(html).toContain('ma\u2060–\u2060ke 9.00\u2060–\u206016.00');
       expect(html).toContain('mailto:asiointi@esimerkkila.fi');
       expect(html).toContain(`href="/fi/services/${fx.serviceId}"`);
       // The draft service linked to this unit is not listed.

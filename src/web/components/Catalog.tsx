@@ -64,8 +64,11 @@ export function formatTime(time: string, lang: Lang): string {
   return `${Number(h)}${lang === 'en' ? ':' : '.'}${m}`;
 }
 
+/** An en dash that never starts a new line: "9.00–16.00" stays whole on a narrow screen. */
+export const DASH = '\u2060–\u2060';
+
 export function formatIntervals(day: Pick<DayHours, 'intervals'>, lang: Lang): string {
-  return day.intervals.map((i) => `${formatTime(i.from, lang)}–${formatTime(i.to, lang)}`).join(', ');
+  return day.intervals.map((i) => `${formatTime(i.from, lang)}${DASH}${formatTime(i.to, lang)}`).join(', ');
 }
 
 /** "12.3.2026" / "3/12/2026" style local date for an ISO date. */

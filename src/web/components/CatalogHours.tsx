@@ -1,7 +1,7 @@
 import type { Lang } from '../../platform/i18n.ts';
 import type { ServiceHours } from '../../modules/catalog/model.ts';
 import { WEEKDAYS, dayInRange } from '../../modules/catalog/opening-hours.ts';
-import { formatTime, type CatalogT, weekdayName } from './Catalog.tsx';
+import { DASH, formatTime, type CatalogT, weekdayName } from './Catalog.tsx';
 
 /**
  * The usual weekly hours in one line, e.g. "ma–ke 9.00–16.00, to 9.00–18.00, pe 9.00–15.00":
@@ -19,8 +19,8 @@ export function regularHoursSummary(hours: ServiceHours[], t: CatalogT, lang: La
       const allWeek = WEEKDAYS.every((d) => dayInRange(d, o.dayFrom, o.dayTo));
       const allDay = o.from === '00:00' && ['00:00', '23:59', '24:00'].includes(o.to);
       if (allWeek && allDay) return t('open247');
-      const days = o.dayTo && o.dayTo !== o.dayFrom ? `${weekdayName(t, o.dayFrom, true)}–${weekdayName(t, o.dayTo, true)}` : weekdayName(t, o.dayFrom, true);
-      const times = allDay ? '0–24' : `${formatTime(o.from, lang)}–${formatTime(o.to === '23:59' ? '24:00' : o.to, lang)}`;
+      const days = o.dayTo && o.dayTo !== o.dayFrom ? `${weekdayName(t, o.dayFrom, true)}${DASH}${weekdayName(t, o.dayTo, true)}` : weekdayName(t, o.dayFrom, true);
+      const times = allDay ? `0${DASH}24` : `${formatTime(o.from, lang)}${DASH}${formatTime(o.to === '23:59' ? '24:00' : o.to, lang)}`;
       parts.push(`${days} ${times}`);
     }
   }
