@@ -5,6 +5,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
+    /** Per-request overrides; setupRequest may change the path of each request. */
+    requests?: { method?: string; path?: string; headers?: Record<string, string>; setupRequest?: (req: { path?: string; headers?: Record<string, string> }) => unknown }[];
   }
   interface Histogram {
     average: number;
@@ -18,6 +20,8 @@ declare module 'autocannon' {
     non2xx: number;
     errors: number;
     timeouts: number;
+    '2xx': number;
+    '3xx': number;
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -12,7 +12,7 @@ import { AppError, errorBody, errorMessage, type ErrorCode } from '../platform/e
 import { isLang, LANGUAGES, negotiateLanguage, type Lang } from '../platform/i18n.ts';
 import type { RequestContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
-import { MICROCACHE_HEADER, PageMicrocache } from './microcache.ts';
+import { MICROCACHE_HEADER, PageEtags, PageMicrocache, VALID_UNTIL_HEADER } from './microcache.ts';
 import type { Services } from './services.ts';
 
 export const SESSION_COOKIE = 'aukio_session';
@@ -161,6 +161,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   // Hooks that never wait are written with `done`: an async hook costs a promise per request.
   app.addHook('onSend', (req, reply, payload, done) => {
     setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE);
+    // A 304 makes the browser reuse its stored page, whose inline scripts carry the nonce of
+    // the response that delivered it; a new CSP here would replace the stored one and block them.
+    if (reply.statusCode === 304) reply.removeHeader('content-security-policy');
     done(null, payload);
   });
 
@@ -247,6 +250,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   if (opts.webBuild) {
     const handle = createRequestHandler(opts.webBuild, config.NODE_ENV === 'production' ? 'production' : 'development');
     const microcache = new PageMicrocache();
+    const etags = new PageEtags(opts.webBuild.assets?.version ?? 'dev');
     await app.register(async (web) => {
       // Pages get the raw body; React Router parses forms itself (urlencoded and multipart).
       web.removeAllContentTypeParsers();
@@ -259,21 +263,47 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
         const values = { nonce: ctx.nonce, csrf: ctx.csrfToken };
         // Only anonymous GETs without any session may share a render (see microcache.ts).
         const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
-        const key = `${ctx.tenant.id}\n${req.url}`;
-        const hit = shareable ? microcache.get(key, ctx.tenant) : undefined;
+        if (!shareable) {
+          const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
+          if (response.headers.has(MICROCACHE_HEADER)) {
+            // A shareable page seen by someone signed in: personal, never stored for reuse.
+            response.headers.set('cache-control', 'private, no-cache');
+          }
+          response.headers.delete(MICROCACHE_HEADER);
+          response.headers.delete(VALID_UNTIL_HEADER);
+          return sendWebResponse(reply, response);
+        }
+        // A publish bumps the content version: renders and tags of the old version are never used again.
+        const contentVersion = await services.contentVersions.current(ctx.tenant.id);
+        const url = `${ctx.origin}${req.url}`;
+        const tagInput = { tenant: ctx.tenant, contentVersion, url, csrf: ctx.csrfToken };
+        const inm = req.headers['if-none-match'];
+        if (inm && etags.matches(inm, tagInput)) {
+          // Answered before rendering: the browser's copy is still this page.
+          return reply.code(304).header('cache-control', 'private, no-cache').header('etag', inm.split(',')[0].trim()).send();
+        }
+        const key = `${ctx.tenant.id}\n${contentVersion}\n${url}`;
+        const hit = microcache.get(key, ctx.tenant);
         if (hit) {
           reply.code(hit.status);
           for (const [k, v] of hit.headers) reply.header(k, v);
+          reply.header('etag', etags.tag(tagInput, hit.validUntil));
           return reply.send(microcache.fill(hit, values));
         }
         const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
         const optedIn = response.headers.has(MICROCACHE_HEADER);
+        const validUntil = Number(response.headers.get(VALID_UNTIL_HEADER)) || 0;
         response.headers.delete(MICROCACHE_HEADER);
-        if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
+        response.headers.delete(VALID_UNTIL_HEADER);
+        if (optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
+          // private: the page carries this visitor's CSRF token, so no shared cache may keep it;
+          // no-cache: the browser revalidates every time, and gets a 304 while nothing changed.
+          response.headers.set('cache-control', 'private, no-cache');
           const body = await response.text();
-          microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values), ctx.tenant);
+          microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values, validUntil), ctx.tenant);
           reply.code(response.status);
           for (const [k, v] of response.headers) reply.header(k, v);
+          reply.header('etag', etags.tag(tagInput, validUntil));
           return reply.send(body);
         }
         return sendWebResponse(reply, response);

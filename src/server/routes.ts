@@ -11,6 +11,7 @@ import { tenantSettingsApi } from '../modules/tenancy/settings-api.ts';
 import { realtimeApi } from './realtime.ts';
 import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
+import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -26,4 +27,5 @@ export const apiRoutes: ApiRoutes[] = [
   realtimeApi,
   catalogImportApi,
   catalogEditApi,
+  sitemapRoutes,
 ];

@@ -19,6 +19,7 @@ import { ContentVersions } from '../modules/catalog/content-version.ts';
 import { CatalogEditService } from '../modules/catalog/edit.ts';
 import { ContentPageService } from '../modules/catalog/pages.ts';
 import { SynonymService } from '../modules/routing/synonyms.ts';
+import { CatalogReader } from '../modules/catalog/read.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -62,6 +63,8 @@ export interface Services {
   contentPages: ContentPageService;
   /** Synonyms and promoted answers (the routing engine reads the tables). */
   synonyms: SynonymService;
+  /** Residents' read side of the catalog: published services, units, topics, content pages. */
+  catalogReader: CatalogReader;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -98,6 +101,9 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   const events = new EventBus(db);
   const mail = new Mailer(jobs, email);
   const orgUnits = new OrgUnitService(db, audit);
+  const searchIndex = new SearchIndex();
+  const contentVersions = new ContentVersions(db, events);
+  const catalogDeps = { db, audit, searchIndex, contentVersions };
   const services = {
     config,
     log,
@@ -117,13 +123,13 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     tenantSettings: new TenantSettingsService(db, tenancy, audit, events),
     jobAdmin: new JobAdminService(db, jobs, audit),
     outbox: new OutboxService(db, audit),
-    searchIndex: new SearchIndex(),
-    contentVersions: new ContentVersions(db, events),
-  } as Omit<Services, 'staffAuth' | 'catalogEdit' | 'contentPages' | 'synonyms'> as Services;
-  const catalogDeps = { db, audit, searchIndex: services.searchIndex, contentVersions: services.contentVersions };
-  services.catalogEdit = new CatalogEditService(catalogDeps);
-  services.contentPages = new ContentPageService(catalogDeps);
-  services.synonyms = new SynonymService(db, audit);
+    searchIndex,
+    contentVersions,
+    catalogEdit: new CatalogEditService(catalogDeps),
+    contentPages: new ContentPageService(catalogDeps),
+    synonyms: new SynonymService(db, audit),
+    catalogReader: new CatalogReader(db),
+  } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -41,6 +41,8 @@ export async function loader({ context, params }: LoaderArgs) {
   return {
     lang,
     csrfToken,
+    // Absolute URLs in the head (hreflang alternates) need the origin the visitor used.
+    origin: context.origin,
     sessionExpired: sessionStatus === 'expired',
     viewer,
     tenant: {

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Form, useMatches, useSearchParams } from 'react-router';
+import { Form, useLocation, useMatches, useSearchParams } from 'react-router';
+import { LANGUAGES } from '../../platform/i18n.ts';
 import { pick } from '../../platform/i18n.ts';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
@@ -19,6 +20,7 @@ export function PortalShell({ children }: { children: ReactNode }) {
   const name = pick(tenant.names, lang);
   return (
     <>
+      <Alternates />
       <a className="skip-link" href="#main">
         {t('skipToContent')}
       </a>
@@ -132,5 +134,24 @@ export function SearchBox({ defaultValue = '', large = false }: { defaultValue?:
         <button type="submit">{t('searchButton')}</button>
       </div>
     </form>
+  );
+}
+
+/**
+ * hreflang alternates of this page in each of the tenant's languages, plus x-default (the
+ * tenant's default language). React hoists these <link>s into <head>.
+ */
+function Alternates() {
+  const { origin, tenant } = useRoot();
+  const location = useLocation();
+  const rest = location.pathname.replace(/^\/(fi|sv|en)(?=\/|$)/, '');
+  const langs = LANGUAGES.filter((l) => tenant.languages.includes(l));
+  return (
+    <>
+      {langs.map((l) => (
+        <link key={l} rel="alternate" hrefLang={l} href={`${origin}/${l}${rest}`} />
+      ))}
+      <link rel="alternate" hrefLang="x-default" href={`${origin}/${tenant.defaultLanguage}${rest}`} />
+    </>
   );
 }

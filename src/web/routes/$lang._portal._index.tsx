@@ -3,6 +3,7 @@ import { SearchBox } from '../components/PortalShell.tsx';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
+import { catalog } from '../i18n/catalog.ts';
 import { languageList, portalShell } from '../i18n/portal-shell.ts';
 import { useRoot } from '../root.tsx';
 
@@ -35,6 +36,13 @@ export default function FrontPage() {
           {languages && ` ${s('languagesSentence', { list: languages })}`}
         </p>
         <SearchBox large />
+      </section>
+      <section aria-labelledby="topics-title" className="browse-topics">
+        <h2 id="topics-title">{translator(catalog, lang)('browseTopicsTitle')}</h2>
+        <p>{translator(catalog, lang)('browseTopicsText')}</p>
+        <p>
+          <a href={`/${lang}/topics`}>{translator(catalog, lang)('browseTopicsLink')}</a>
+        </p>
       </section>
       <section aria-labelledby="quick-title">
         <h2 id="quick-title">{t('quickLinks')}</h2>
