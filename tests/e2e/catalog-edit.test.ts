@@ -53,8 +53,7 @@ describeE2E('catalog editing in Chromium (pages by keyboard, history, axe)', () 
     await page.keyboard.type('Uimahallin aukiolo');
     await page.locator('#f-body-fi').focus();
     await page.keyboard.type('Auki joka päivä');
-    // The toolbar works by keyboard: select all, then Shift+Tab back to the toolbar's link button… simpler and just as real:
-    // select the text, Tab to "Lihavointi" is before the textarea, so use Shift+Tab from the textarea.
+    // The toolbar works by keyboard: select the text, Shift+Tab back over the five tools to "Lihavointi", Enter.
     await page.keyboard.press('ControlOrMeta+a');
     for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+Tab');
     expect((await focused(page))?.text).toBe('Lihavointi');
