@@ -357,6 +357,79 @@ for (const engine of engines()) {
         expect((await c.get(`/fi/staff/pages/${id}/history`)).status).toBe(200);
       });
 
+      it('creates a unit through the form with weekly and exceptional hours; a bad time is shown next to its field', async () => {
+        const c = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
+        const base = {
+          kind: 'service_location',
+          status: 'published',
+          'names.fi': 'Lomakkeen toimipiste',
+          'address.street.fi': 'Lomakekatu',
+          'address.streetNumber': '5',
+          'address.postalCode': '00100',
+          'address.postOffice.fi': 'Esimerkkilä',
+          latitude: '60,17',
+          longitude: '24.94',
+          'phones.0.number': '+358 9 123 4567',
+          'hours.Monday.from': '08:00',
+          'hours.Monday.to': '16:00',
+          'hours.Tuesday.from': '08:00',
+          'hours.Tuesday.to': '16:00',
+          exceptionRows: '2',
+          'ex.0.validFrom': '2026-12-24',
+          'ex.0.closed': 'on',
+          'ex.0.info': 'Jouluaatto',
+          'ex.1.validFrom': '2026-12-31',
+          'ex.1.from': '08:00',
+          'ex.1.to': '12:00',
+        };
+        const bad = await c.post('/fi/staff/catalog/units/new', { ...base, 'hours.Tuesday.to': '7:00' });
+        expect(bad.status).toBe(400);
+        const html = await bad.text();
+        expect(html).toContain('id="f-hours-Tuesday-to-error"');
+        expect(html).toContain('Lomakekatu');
+        const ok = await c.post('/fi/staff/catalog/units/new', base);
+        expect(ok.status).toBe(302);
+        const id = ok.headers.get('location')!.match(/units\/([0-9a-f-]{36})/)![1];
+        const got = (await api(comms)('GET', `/api/v1/catalog/channels/${id}`)).body;
+        expect(got.latitude).toBeCloseTo(60.17);
+        expect(got.serviceHours).toEqual([
+          { type: 'regular', validFrom: null, validTo: null, isClosed: false, info: {}, hours: [
+            { dayFrom: 'Monday', dayTo: null, from: '08:00', to: '16:00' },
+            { dayFrom: 'Tuesday', dayTo: null, from: '08:00', to: '16:00' },
+          ] },
+          { type: 'exceptional', validFrom: '2026-12-24', validTo: null, isClosed: true, hours: [], info: { fi: 'Jouluaatto' } },
+          { type: 'exceptional', validFrom: '2026-12-31', validTo: null, isClosed: false, hours: [{ dayFrom: 'Monday', dayTo: 'Sunday', from: '08:00', to: '12:00' }], info: {} },
+        ]);
+        expect((await searchDoc('unit', id)).names.fi).toBe('Lomakkeen toimipiste');
+        expect((await c.get(`/fi/staff/catalog/units/${id}`)).status).toBe(200);
+      });
+
+      it('creates a local service through the form and edits it; an imported one takes only local keywords', async () => {
+        const c = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
+        const created = await c.post('/fi/staff/catalog/services/new', {
+          type: 'Service',
+          status: 'published',
+          'names.fi': 'Lomakepalvelu',
+          'summary.fi': 'Tiivistelmä',
+          'keywords.fi': 'yksi\nkaksi\n',
+          languages: ['fi', 'sv'],
+        });
+        expect(created.status).toBe(302);
+        const id = created.headers.get('location')!.match(/services\/([0-9a-f-]{36})/)![1];
+        const s = (await api(comms)('GET', `/api/v1/catalog/services/${id}`)).body;
+        expect(s).toMatchObject({ status: 'published', keywords: { fi: ['yksi', 'kaksi'] }, languages: ['fi', 'sv'] });
+        const edited = await c.post(`/fi/staff/catalog/services/${id}`, { updatedAt: s.updatedAt, type: 'Service', status: 'draft', 'names.fi': 'Lomakepalvelu 2' });
+        expect(edited.status).toBe(302);
+        expect(await searchDoc('service', id)).toBeUndefined();
+        const imported = (await db().query<{ id: string; updated_at: Date }>(`select id, updated_at from catalog_services where external_id = 'ptv-test-0001' and tenant_id = $1`, [tenantA])).rows[0];
+        const page = await c.get(`/fi/staff/catalog/services/${imported.id}`);
+        expect(await page.text()).toContain('Muokkaa niitä PTV:ssä');
+        const cur = (await api(comms)('GET', `/api/v1/catalog/services/${imported.id}`)).body;
+        const local = await c.post(`/fi/staff/catalog/services/${imported.id}`, { intent: 'local', updatedAt: cur.updatedAt, 'localKeywords.fi': 'lomakkeelta' });
+        expect(local.status).toBe(302);
+        expect((await api(comms)('GET', `/api/v1/catalog/services/${imported.id}`)).body.localKeywords).toEqual({ fi: ['lomakkeelta'] });
+      });
+
       it('adds a synonym through the form and shows a friendly duplicate error', async () => {
         const c = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
         const ok = await c.post('/fi/staff/synonyms', { intent: 'add', lang: 'fi', term: 'Kirkkis', expansion: 'kirkonkylä' });

@@ -88,6 +88,8 @@ const PAGES: DemoPage[] = [
 
 export async function seedContentPages(services: Services, tenantSlug = 'esimerkkila'): Promise<void> {
   await services.db.transaction(async (tx) => {
+    // Instances starting together on an empty database take turns (as the tenant seed does).
+    await tx.query('select pg_advisory_xact_lock(727276)');
     const t = await tx.query<{ id: string }>('select id from tenants where slug = $1', [tenantSlug]);
     const tenantId = t.rows[0]?.id;
     if (!tenantId) return;
@@ -99,9 +101,10 @@ export async function seedContentPages(services: Services, tenantSlug = 'esimerk
       const published = { title: p.title, summary: p.summary, body, version: 1 };
       const r = await tx.query(
         `insert into content_pages (tenant_id, slug, title, summary, body, topic, published, published_at, version)
-         values ($1,$2,$3,$4,$5,$6,$7, now(), 1) returning *`,
+         values ($1,$2,$3,$4,$5,$6,$7, now(), 1) on conflict (tenant_id, slug) do nothing returning *`,
         [tenantId, p.slug, JSON.stringify(p.title), JSON.stringify(p.summary), JSON.stringify(body), p.topic, JSON.stringify(published)],
       );
+      if (!r.rows[0]) continue;
       const page = contentPageFromRow(r.rows[0]);
       for (const [action, ago] of [['create', 60], ['publish', 0]] as const) {
         await tx.query(

@@ -70,7 +70,10 @@ export async function action({ context, params, request }: ActionArgs) {
   const { lang } = requireEditorPage(context, request, params);
   const form = await request.formData();
   const values = formValues(form);
-  const intent = params.id === 'new' ? 'create' : str(form, 'intent');
+  const isNew = params.id === 'new';
+  // Enter in a text field submits with the form's first button (create or save).
+  const requested = str(form, 'intent') || (isNew ? 'create' : 'save');
+  const intent = isNew && requested !== 'preview' ? 'create' : requested;
   const { contentPages } = context.services;
   const { actor, tenant, ip } = context;
   const id = params.id ?? '';
