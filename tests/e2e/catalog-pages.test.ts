@@ -23,6 +23,7 @@ describeE2E('catalog resident pages in Chromium (axe, 320 px, print)', () => {
     unit: `/units/${fx.unitId}`,
     topics: '/topics',
     topic: `/topics/${fx.classCode}`,
+    group: '/topics?group=KR1.2',
     page: `/pages/${fx.pageSlug}`,
   });
 
