@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+
 /**
  * A short-lived cache of rendered pages for anonymous visitors. Server rendering a page
  * costs milliseconds of CPU; a burst of residents opening the front page (a storm, a
  * crisis notice) should not each pay it. Only pages that opt in by answering with the
- * MICROCACHE_HEADER are kept, and only for requests without a session.
+ * MICROCACHE_HEADER are kept, and only for requests without a session. The key (built in
+ * app.ts) is tenant, content version, origin and URL: a publish bumps the content version,
+ * so the next request renders afresh on every instance.
  *
  * A page carries two per-response values: the CSP nonce and the CSRF token. A page is
  * rendered normally, with the real values of the request that rendered it; when it is

@@ -23,6 +23,7 @@ describeE2E('catalog resident pages in Chromium (axe, 320 px, print)', () => {
     unit: `/units/${fx.unitId}`,
     topics: '/topics',
     topic: `/topics/${fx.classCode}`,
+    group: '/topics?group=KR1.2',
     page: `/pages/${fx.pageSlug}`,
   });
 
@@ -43,7 +44,7 @@ describeE2E('catalog resident pages in Chromium (axe, 320 px, print)', () => {
     });
   }
 
-  test('service page: the e-service first and the way there by keyboard; print shows link addresses without chrome', async () => {
+  test('service page: the e-service first, a link on to the unit; print shows link addresses without chrome', async () => {
     const o = e2e.origin(HOST_A);
     const page = await e2e.page();
     await visit(page, `${o}/fi${paths().service}`);

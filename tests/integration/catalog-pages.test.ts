@@ -145,6 +145,14 @@ for (const engine of engines()) {
       expect(topics).toContain('href="/fi/topics/P3.4"');
       expect(topics).toContain('Varhaiskasvatus');
       expect(topics).toContain('1 palvelu');
+      // Target groups ("who it is for") too.
+      expect(topics).toContain('href="/fi/topics?group=KR1.2"');
+      const group = await (await get('/fi/topics?group=KR1.2')).text();
+      expect(group).toContain('Lapset ja lapsiperheet');
+      expect(group).toContain(`href="/fi/services/${fx.serviceId}"`);
+      expect(group).not.toContain('Luonnospalvelu');
+      expect((await get('/fi/topics?group=NOPE')).status).toBe(404);
+      expect((await get('/fi/topics?group=%3Cx%3E')).status).toBe(404);
       const topic = await (await get('/fi/topics/P3.4')).text();
       expect(topic).toContain(`href="/fi/services/${fx.serviceId}"`);
       expect(topic).not.toContain('Luonnospalvelu');

@@ -127,6 +127,31 @@ export class CatalogReader {
     return r.rows.map((x) => ({ code: x.code, name: x.name ?? {}, count: Number(x.n) }));
   }
 
+  /** Target groups (who a service is for) that published services use, with counts. */
+  async targetGroups(tenantId: string): Promise<Topic[]> {
+    const r = await this.db.query<{ code: string; name: Localized; n: string }>(
+      `select c->>'code' as code, (array_agg(c->'name'))[1] as name, count(distinct s.id) as n
+       from catalog_services s, jsonb_array_elements(s.target_groups) c
+       where s.tenant_id = $1 and s.status = 'published' and c ? 'code'
+       group by c->>'code'`,
+      [tenantId],
+    );
+    return r.rows.map((x) => ({ code: x.code, name: x.name ?? {}, count: Number(x.n) }));
+  }
+
+  /** The published services for one target group. */
+  async targetGroup(tenantId: string, code: string | undefined | null): Promise<{ group: Classification; services: ServiceSummary[] } | null> {
+    if (!code || !/^[A-Za-z0-9._-]{1,40}$/.test(code)) return null;
+    const r = await this.db.query(
+      `select ${summaryCols}, s.target_groups from catalog_services s
+       where s.tenant_id = $1 and s.status = 'published' and s.target_groups @> $2::jsonb`,
+      [tenantId, JSON.stringify([{ code }])],
+    );
+    if (!r.rows.length) return null;
+    const group = (r.rows[0].target_groups as Classification[]).find((c) => c.code === code)!;
+    return { group: { code, name: group.name ?? {} }, services: r.rows.map(toSummary) };
+  }
+
   /** One service class: its published services and the published pages filed under it. */
   async topic(tenantId: string, code: string | undefined): Promise<{ topic: Classification; services: ServiceSummary[]; pages: { slug: string; title: Localized; summary: Localized }[] } | null> {
     if (!code || !/^[A-Za-z0-9._-]{1,40}$/.test(code)) return null;

@@ -60,7 +60,9 @@ export default function ServicePage() {
                 {s.targetGroups.map((g, i) => (
                   <span key={g.code}>
                     {i > 0 && ', '}
-                    <T value={g.name} {...tx} />
+                    <a href={`/${lang}/topics?group=${encodeURIComponent(g.code)}`}>
+                      <T value={g.name} {...tx} />
+                    </a>
                   </span>
                 ))}
               </dd>
