@@ -190,7 +190,15 @@ function Upload({ t, lang, hint, initial }: { t: T; lang: Lang; hint: string; in
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [result, setResult] = useState<UploadResult | undefined>(initial);
   const resultHeading = useRef<HTMLHeadingElement>(null);
+  const focusResult = useRef(false);
   useEffect(() => setResult(initial), [initial]);
+  // After an upload the person is taken to its result (it is also announced by the status region).
+  useEffect(() => {
+    if (result && focusResult.current) {
+      focusResult.current = false;
+      resultHeading.current?.focus();
+    }
+  }, [result]);
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     const input = e.currentTarget.elements.namedItem('file') as HTMLInputElement | null;
@@ -218,9 +226,9 @@ function Upload({ t, lang, hint, initial }: { t: T; lang: Lang; hint: string; in
       if (xhr.status === 200 && body) setResult({ ok: true, report: body as ImportReport });
       else if (body?.error) setResult({ ok: false, message: body.error.message, errors: body.error.errors, errorCount: body.error.errorCount });
       else setResult({ ok: false, message: t('uploadFailed') });
+      focusResult.current = true;
       setPhase({ kind: 'idle' });
       void revalidator.revalidate();
-      requestAnimationFrame(() => resultHeading.current?.focus());
     };
     xhr.onerror = () => {
       setResult({ ok: false, message: t('uploadFailed') });
