@@ -190,7 +190,7 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
     await expectAccessible(page);
     await screenshot(page, 'fi-staff-menu-open-320');
     // Tab to "Käyttäjät ja roolit" and follow it with Enter.
-    for (let i = 0; i < 5 && (await focused(page))?.text !== 'Käyttäjät ja roolit'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 20 && (await focused(page))?.text !== 'Käyttäjät ja roolit'; i++) await page.keyboard.press('Tab');
     const link = await focused(page);
     expect(link).toMatchObject({ tag: 'a', text: 'Käyttäjät ja roolit', visibleFocus: true, onScreen: true });
     await Promise.all([page.waitForURL(`${o}/fi/staff/users`), page.keyboard.press('Enter')]);
