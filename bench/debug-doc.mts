@@ -1,0 +1,12 @@
+import { openDb } from '../src/platform/db.ts';
+import { migrate } from '../src/platform/migrate.ts';
+import { readFileSync } from 'node:fs';
+import { ptvDocuments } from './ptv-stand-in.ts';
+import { SearchIndex } from '../src/modules/routing/search-index.ts';
+const db = await openDb({ dataDir: 'memory' });
+await migrate(db);
+const t = (await db.query<{id:string}>(`insert into tenants (slug, names, languages, default_language, theme, contact, accessibility_statement, privacy_notice) values ('debugx','{}','{fi}','fi','{}','{}','{}','{}') returning id`)).rows[0].id;
+const docs = ptvDocuments(JSON.parse(readFileSync('/work/shared/fixtures/ptv-catalog.json','utf8')));
+await db.transaction(async (tx) => { for (const d of docs) await new SearchIndex().put(tx, t, d); });
+const r = await db.query<{tsv:string}>(`select tsv_${process.argv[3] ?? 'fi'}::text as tsv from search_documents where external_id like $1`, [process.argv[2] + '%']);
+console.log(r.rows[0].tsv);

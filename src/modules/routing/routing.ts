@@ -1,0 +1,522 @@
+import type { Db } from '../../platform/db.ts';
+import type { Lang, Localized } from '../../platform/i18n.ts';
+import type { SearchDocument, SearchKind } from './search-index.ts';
+import {
+  FIELD_NAME,
+  FIELD_WEIGHT,
+  FTS_CONFIG,
+  isStopWord,
+  normalize,
+  parseTsvector,
+  splitCompound,
+  stemMatch,
+  tokenize,
+} from './analyze.ts';
+
+/**
+ * The routing engine: "what do you need?" in the resident's own words → ranked services,
+ * units and pages. PostgreSQL does the language work and the retrieval (finnish/swedish/english
+ * full-text vectors with field weights, pg_trgm for typos); this file decides what the query
+ * means and re-ranks the candidates:
+ *
+ * 1. The query is normalized and cut into words; filler words go.
+ * 2. Each word becomes a *concept*: its PostgreSQL stem, plus the expansions of the tenant's
+ *    synonyms (search_synonyms, read on every query), or — when the index does not know the
+ *    word — the parts of the compound it is made of (kuntosali|kortti), or the indexed words it
+ *    is a typo of (pg_trgm similarity over search_vocabulary).
+ * 3. Candidates come from one full-text query with every alternative OR-ed (prefix matches
+ *    so inflected and compound forms meet), ordered by ts_rank with the field weights.
+ * 4. Each candidate is scored by weighted field coverage: for every concept, its rarity (IDF
+ *    over the tenant's documents) times the weight of the best field it matched in. Matching
+ *    several concepts beats matching one word many times, and names beat descriptions.
+ * 5. Promotions (search_promotions) put their item first. A top score that covers too little
+ *    of the query is "not confident": the caller says so instead of showing noise.
+ *
+ * Statistics derived from the index (document frequencies, the word list) are kept in memory
+ * per tenant and index version; a trigger bumps the version on every index change, so each
+ * query sees the current index. Synonyms and promotions are read fresh on every query.
+ */
+
+export interface RouteOptions {
+  limit?: number;
+  /** Autocomplete: fewer results, no query log row. */
+  suggest?: boolean;
+  /** Write the anonymous query log row (the API does; benchmarks and tests may not). */
+  log?: boolean;
+  /** The tenant's default language, for titles missing in the query language. */
+  defaultLang?: Lang;
+}
+
+export interface RouteResult {
+  kind: SearchKind;
+  id: string;
+  externalId: string | null;
+  title: string;
+  /** The language the title is in (the query language, else the tenant default, else any). */
+  titleLang: Lang;
+  summary: string;
+  summaryLang: Lang;
+  /** Resident path including the language, e.g. /fi/services/<id>. */
+  path: string;
+  score: number;
+  /** What matched: query words and the fields they matched in; `promoted` for promotions. */
+  reason: { words: string[]; fields: string[]; promoted?: boolean };
+}
+
+export interface RouteResponse {
+  queryId: string | null;
+  confident: boolean;
+  lang: Lang;
+  results: RouteResult[];
+}
+
+interface TenantLike {
+  id: string;
+  defaultLanguage: Lang;
+}
+
+interface Alternative {
+  /** PostgreSQL lexemes (stems) to look for; all of them for full credit (a multi-word synonym). */
+  lexemes: string[];
+  /** How much a match of this alternative counts (1 = the word itself). */
+  factor: number;
+}
+
+interface Concept {
+  word: string;
+  alts: Alternative[];
+  idf: number;
+}
+
+interface Lexicon {
+  version: number;
+  n: number;
+  df: Map<string, number>;
+  /** All lexemes, for finding compounds that end with a query stem. */
+  lexemes: string[];
+  words: Set<string>;
+  tails: Map<string, string[]>;
+}
+
+const FTS_COLUMN: Record<Lang, string> = { fi: 'tsv_fi', sv: 'tsv_sv', en: 'tsv_en' };
+const CANDIDATES = 120;
+const MIN_TYPO_SIMILARITY = 0.45;
+/** Share of the query's weight the top result must cover to be shown as a confident answer. */
+const CONFIDENT_COVERAGE = 0.3;
+const UNIT_FACTOR = 0.85;
+const STEM_CACHE_MAX = 50_000;
+
+export class RoutingService {
+  private lexicons = new Map<string, Lexicon>();
+  private building = new Map<string, Promise<Lexicon>>();
+  private stems = new Map<string, string | null>();
+
+  constructor(private db: Db) {}
+
+  async route(tenant: TenantLike, q: string, lang: Lang, opts: RouteOptions = {}): Promise<RouteResponse> {
+    const limit = opts.limit ?? (opts.suggest ? 6 : 10);
+    const defaultLang = opts.defaultLang ?? tenant.defaultLanguage;
+    const normalized = normalize(q).slice(0, 200);
+    const lex = await this.lexicon(tenant.id, lang);
+    const [concepts, promoted] = await Promise.all([this.analyze(tenant.id, lang, normalized, lex), this.promotions(tenant.id, lang, normalized)]);
+    const ranked = await this.rank(tenant.id, lang, concepts, lex);
+    if (process.env.ROUTING_DEBUG) console.error(q, JSON.stringify(concepts.map((c) => [c.word, c.idf.toFixed(2), c.alts.map((a) => `${a.lexemes.join('+')}*${a.factor.toFixed(2)}`).join('/')])));
+    const totalIdf = concepts.reduce((s, c) => s + c.idf, 0);
+    const confident = promoted.length > 0 || (ranked.length > 0 && totalIdf > 0 && ranked[0].score / totalIdf >= CONFIDENT_COVERAGE);
+
+    // Promoted items first (in their own order), then the ranking without them.
+    const ordered: Ranked[] = [
+      ...promoted.map((p) => ({ ...p, score: (ranked[0]?.score ?? 1) + 1, words: [], fields: [], promoted: true })),
+      ...ranked.filter((r) => !promoted.some((p) => p.kind === r.kind && p.refId === r.refId)),
+    ].slice(0, limit);
+    const results = await this.present(tenant.id, lang, defaultLang, ordered, totalIdf);
+    let queryId: string | null = null;
+    if (opts.log && !opts.suggest) {
+      const top = confident ? results[0] : undefined;
+      const r = await this.db.query<{ id: string }>(
+        `insert into search_queries (tenant_id, q, lang, top_kind, top_ref_id, top_score, result_count)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        [tenant.id, q.trim().slice(0, 200), lang, top?.kind ?? null, top?.id ?? null, top?.score ?? null, confident ? results.length : 0],
+      );
+      queryId = r.rows[0].id;
+    }
+    return { queryId, confident, lang, results };
+  }
+
+  /**
+   * Records that the resident followed a result of a logged query; returns the item's
+   * resident path (after /{lang}) or null when the query or the item is not this tenant's.
+   * Only the first click of a query is kept: it is the one that answers "was the top result right".
+   */
+  async click(tenantId: string, queryId: string, kind: SearchKind, refId: string, rank: number): Promise<string | null> {
+    const item = await this.db.query<{ path: string }>(
+      `select doc->>'path' as path from search_documents where tenant_id = $1 and kind = $2 and ref_id = $3`,
+      [tenantId, kind, refId],
+    );
+    if (!item.rows[0]) return null;
+    await this.db.query(
+      `update search_queries set clicked_kind = $3, clicked_ref_id = $4, clicked_rank = $5
+       where tenant_id = $1 and id = $2 and clicked_kind is null`,
+      [tenantId, queryId, kind, refId, rank],
+    );
+    return item.rows[0].path;
+  }
+
+  // --- query analysis -------------------------------------------------------------------
+
+  private async analyze(tenantId: string, lang: Lang, normalized: string, lex: Lexicon): Promise<Concept[]> {
+    const words = [...new Set(tokenize(normalized))].filter((w) => !isStopWord(lang, w));
+    const synonyms = await this.synonyms(tenantId, lang);
+    // Stems of every word, of every synonym term and expansion, and of every possible
+    // compound part, in one round trip.
+    const toStem = new Set<string>(words);
+    for (const s of synonyms) {
+      toStem.add(s.term);
+      for (const w of tokenize(s.expansion)) toStem.add(w);
+    }
+    for (const w of words) for (let i = 3; i <= w.length - 3; i++) (toStem.add(w.slice(i)), toStem.add(w.slice(0, i)));
+    await this.stemAll(lang, [...toStem]);
+    const stem = (w: string) => this.stems.get(`${lang}:${w}`) ?? null;
+    const synonymStems = new Set(synonyms.filter((s) => !s.term.includes(' ')).map((s) => stem(s.term) ?? s.term));
+
+    const known = (s: string | null) => !!s && (lex.df.has(s) || this.prefixDf(lex, s) > 0);
+    const concepts: Concept[] = [];
+    const typos: string[] = [];
+    for (const w of words) {
+      const s = stem(w);
+      const syn = this.synonymAlts(synonyms, w, s, normalized, stem);
+      if (!s && !syn.length) continue; // a PostgreSQL stop word
+      if (known(s) || syn.length) {
+        concepts.push(this.concept(w, [...(s && known(s) ? [{ lexemes: [s], factor: 1 }] : []), ...syn], lex));
+        continue;
+      }
+      const vocab = {
+        hasWord: (x: string) => lex.words.has(x),
+        hasLexeme: (x: string) => lex.df.has(x) || synonymStems.has(x),
+      };
+      const parts = splitCompound(w, vocab, stem);
+      if (parts) {
+        await this.stemAll(lang, parts);
+        for (const p of parts) {
+          const ps = stem(p);
+          const psyn = this.synonymAlts(synonyms, p, ps, '', stem);
+          const alts = [...(ps && known(ps) ? [{ lexemes: [ps], factor: 0.9 }] : []), ...psyn];
+          if (alts.length) concepts.push(this.concept(p, alts, lex));
+        }
+        continue;
+      }
+      typos.push(w);
+      concepts.push({ word: w, alts: [], idf: Math.log(1 + lex.n) });
+    }
+    if (typos.length) {
+      const corrections = await this.corrections(tenantId, lang, typos);
+      await this.stemAll(lang, [...corrections.values()].flat().map((c) => c.word));
+      for (const c of concepts) {
+        if (c.alts.length) continue;
+        const alts: Alternative[] = [];
+        for (const k of corrections.get(c.word) ?? []) {
+          const s = stem(k.word);
+          if (s && lex.df.has(s) && !alts.some((a) => a.lexemes[0] === s)) alts.push({ lexemes: [s], factor: Math.min(0.9, k.sim + 0.2) });
+        }
+        if (alts.length) Object.assign(c, this.concept(c.word, alts, lex));
+      }
+    }
+    return concepts;
+  }
+
+  /** Expansions of the synonyms whose term is this word (or inflects like it); a multi-word expansion is one alternative. */
+  private synonymAlts(
+    synonyms: { term: string; expansion: string }[],
+    word: string,
+    stem: string | null,
+    normalized: string,
+    stemOf: (w: string) => string | null,
+  ): Alternative[] {
+    const alts: Alternative[] = [];
+    for (const s of synonyms) {
+      let hit: boolean;
+      if (s.term.includes(' ')) hit = ` ${normalized} `.includes(` ${s.term} `) && s.term.split(' ').includes(word);
+      else {
+        const ts = stemOf(s.term);
+        hit = s.term === word || (!!stem && !!ts && (ts === stem || (ts.length >= 5 && stemMatch(stem, ts) >= 0.85)));
+      }
+      if (!hit) continue;
+      const lexemes: string[] = [];
+      for (const w of tokenize(s.expansion)) {
+        const e = stemOf(w);
+        // Very short stems ("kat" of katko) match too little; the word itself finds compounds (vesikatko).
+        if (e) lexemes.push(e.length < 4 && w.length >= 4 ? w : e);
+      }
+      if (lexemes.length && !alts.some((a) => a.lexemes.join(' ') === lexemes.join(' '))) alts.push({ lexemes, factor: 0.95 });
+    }
+    return alts;
+  }
+
+  private concept(word: string, alts: Alternative[], lex: Lexicon): Concept {
+    let df = 0;
+    for (const a of alts) for (const l of a.lexemes) df = Math.max(df, lex.df.get(l) ?? this.prefixDf(lex, l));
+    df = Math.min(df, lex.n);
+    return { word, alts, idf: Math.log(1 + (lex.n - df + 0.5) / (df + 0.5)) };
+  }
+
+  private prefixDf(lex: Lexicon, stem: string): number {
+    if (stem.length < 4) return 0;
+    let df = 0;
+    let i = lowerBound(lex.lexemes, stem);
+    for (; i < lex.lexemes.length && lex.lexemes[i].startsWith(stem); i++) df = Math.max(df, lex.df.get(lex.lexemes[i]) ?? 0);
+    return df;
+  }
+
+  private async stemAll(lang: Lang, words: string[]): Promise<void> {
+    const missing = words.filter((w) => !this.stems.has(`${lang}:${w}`));
+    if (!missing.length) return;
+    const r = await this.db.query<{ w: string; t: string }>(`select w, to_tsvector($1::regconfig, w)::text as t from unnest($2::text[]) w`, [
+      FTS_CONFIG[lang],
+      missing,
+    ]);
+    if (this.stems.size > STEM_CACHE_MAX) this.stems.clear();
+    for (const row of r.rows) {
+      const lexemes = [...parseTsvector(row.t).keys()];
+      // A single word stems to one lexeme; a stop word to none.
+      this.stems.set(`${lang}:${row.w}`, lexemes.sort((a, b) => b.length - a.length)[0] ?? null);
+    }
+  }
+
+  private async synonyms(tenantId: string, lang: Lang): Promise<{ term: string; expansion: string }[]> {
+    const r = await this.db.query<{ term: string; expansion: string }>(`select term, expansion from search_synonyms where tenant_id = $1 and lang = $2`, [
+      tenantId,
+      lang,
+    ]);
+    return r.rows.map((s) => ({ term: normalize(s.term), expansion: normalize(s.expansion) }));
+  }
+
+  private async promotions(tenantId: string, lang: Lang, normalized: string): Promise<{ kind: SearchKind; refId: string }[]> {
+    if (!normalized) return [];
+    const r = await this.db.query<{ kind: SearchKind; ref_id: string; phrase: string }>(
+      `select p.kind, p.ref_id, p.phrase from search_promotions p
+       join search_documents d on d.tenant_id = p.tenant_id and d.kind = p.kind and d.ref_id = p.ref_id
+       where p.tenant_id = $1 and p.lang = $2 order by p.created_at`,
+      [tenantId, lang],
+    );
+    const padded = ` ${normalized} `;
+    return r.rows.filter((p) => padded.includes(` ${normalize(p.phrase)} `)).map((p) => ({ kind: p.kind, refId: p.ref_id }));
+  }
+
+  /** Indexed words most similar to each unknown word (pg_trgm, GIN-indexed). */
+  private async corrections(tenantId: string, lang: Lang, words: string[]): Promise<Map<string, { word: string; sim: number }[]>> {
+    const r = await this.db.query<{ q: string; word: string; sim: number }>(
+      `select q, v.word, v.sim from unnest($3::text[]) q
+       cross join lateral (
+         select word, similarity(word, q) as sim from search_vocabulary
+         where tenant_id = $1 and lang = $2 and word % q and similarity(word, q) >= $4
+         order by sim desc, ndoc desc limit 2) v`,
+      [tenantId, lang, words.filter((w) => w.length >= 4), MIN_TYPO_SIMILARITY],
+    );
+    const out = new Map<string, { word: string; sim: number }[]>();
+    for (const row of r.rows) {
+      const list = out.get(row.q) ?? [];
+      list.push({ word: row.word, sim: Number(row.sim) });
+      out.set(row.q, list);
+    }
+    return out;
+  }
+
+  // --- retrieval and ranking ------------------------------------------------------------
+
+  private async rank(tenantId: string, lang: Lang, concepts: Concept[], lex: Lexicon): Promise<Ranked[]> {
+    const terms = new Set<string>();
+    const rare = concepts.filter((c) => c.alts.length).sort((a, b) => b.idf - a.idf);
+    // Words in most documents add nothing to retrieval (they stay in the scoring), unless
+    // they are all the query has.
+    const retrieving = rare.filter((c, i) => i === 0 || lex.n < 200 || c.idf > 0.4);
+    for (const c of retrieving) {
+      for (const a of c.alts) {
+        for (const l of a.lexemes) {
+          terms.add(tsTerm(l, true));
+          if (l.length >= 6) terms.add(tsTerm(l.slice(0, -1), true));
+          for (const compound of this.compoundsContaining(lex, l)) terms.add(tsTerm(compound, false));
+        }
+      }
+    }
+    if (!terms.size) return [];
+    const col = FTS_COLUMN[lang];
+    const r = await this.db.query<{ kind: SearchKind; ref_id: string; tsv: string }>(
+      `select kind, ref_id, ${col}::text as tsv from search_documents
+       where tenant_id = $1 and ${col} @@ $2::tsquery
+       order by ts_rank('{0.22,0.45,0.75,1}', ${col}, $2::tsquery) desc limit ${CANDIDATES}`,
+      [tenantId, [...terms].join(' | ')],
+    );
+    const scored: Ranked[] = [];
+    for (const row of r.rows) {
+      const doc = parseTsvector(row.tsv);
+      let score = 0;
+      const words: string[] = [];
+      const fields = new Set<string>();
+      for (const c of concepts) {
+        let best = 0;
+        let bestLabel = '';
+        for (const a of c.alts) {
+          let sum = 0;
+          let label = 'D';
+          for (const l of a.lexemes) {
+            const m = bestMatch(doc, l);
+            sum += m.value;
+            if (m.value && m.label < label) label = m.label;
+          }
+          const v = (sum / a.lexemes.length) * a.factor;
+          if (v > best) ((best = v), (bestLabel = label));
+        }
+        if (best > 0) {
+          score += c.idf * best;
+          words.push(c.word);
+          fields.add(FIELD_NAME[bestLabel]);
+        }
+      }
+      if (row.kind === 'unit') score *= UNIT_FACTOR;
+      if (score > 0) scored.push({ kind: row.kind, refId: row.ref_id, score, words, fields: [...fields] });
+    }
+    return scored.sort((a, b) => b.score - a.score);
+  }
+
+  /** Indexed compounds with this stem inside (kortt → kirjastokortt), for retrieval. */
+  private compoundsContaining(lex: Lexicon, stem: string): string[] {
+    if (stem.length < 4) return [];
+    let hit = lex.tails.get(stem);
+    if (!hit) {
+      hit = lex.lexemes.filter((l) => l.length > stem.length + 2 && l.indexOf(stem, 3) > 0).slice(0, 40);
+      lex.tails.set(stem, hit);
+    }
+    return hit;
+  }
+
+  private async present(tenantId: string, lang: Lang, defaultLang: Lang, ranked: Ranked[], totalIdf: number): Promise<RouteResult[]> {
+    if (!ranked.length) return [];
+    const r = await this.db.query<{ kind: SearchKind; ref_id: string; doc: SearchDocument }>(
+      `select kind, ref_id, doc from search_documents where tenant_id = $1 and ref_id = any($2::uuid[])`,
+      [tenantId, ranked.map((x) => x.refId)],
+    );
+    const docs = new Map(r.rows.map((row) => [`${row.kind}:${row.ref_id}`, row.doc]));
+    const out: RouteResult[] = [];
+    for (const x of ranked) {
+      const doc = docs.get(`${x.kind}:${x.refId}`);
+      if (!doc) continue;
+      const title = pickText(doc.names, lang, defaultLang);
+      const summary = pickText(doc.summary, lang, defaultLang);
+      out.push({
+        kind: x.kind,
+        id: x.refId,
+        externalId: doc.externalId,
+        title: title.text,
+        titleLang: title.lang,
+        summary: summary.text,
+        summaryLang: summary.lang,
+        path: `/${lang}${doc.path}`,
+        score: Math.round((totalIdf > 0 ? x.score / totalIdf : x.score) * 1000) / 1000,
+        reason: { words: x.words, fields: x.fields, ...(x.promoted ? { promoted: true } : {}) },
+      });
+    }
+    return out;
+  }
+
+  // --- per-tenant statistics ------------------------------------------------------------
+
+  private async lexicon(tenantId: string, lang: Lang): Promise<Lexicon> {
+    const v = await this.db.query<{ version: string }>(`select version from search_index_versions where tenant_id = $1`, [tenantId]);
+    const version = v.rows[0] ? Number(v.rows[0].version) : 0;
+    const key = `${tenantId}:${lang}`;
+    const cached = this.lexicons.get(key);
+    if (cached && cached.version === version) return cached;
+    const buildKey = `${key}:${version}`;
+    let p = this.building.get(buildKey);
+    if (!p) {
+      p = this.buildLexicon(tenantId, lang, version).finally(() => this.building.delete(buildKey));
+      this.building.set(buildKey, p);
+    }
+    const lex = await p;
+    this.lexicons.set(key, lex);
+    return lex;
+  }
+
+  /**
+   * Document frequencies of the tenant's lexemes (ts_stat) and its vocabulary of surface words,
+   * which also goes to search_vocabulary for pg_trgm typo lookups. Runs once per index version.
+   */
+  private async buildLexicon(tenantId: string, lang: Lang, version: number): Promise<Lexicon> {
+    if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw new Error('bad tenant id');
+    const col = FTS_COLUMN[lang];
+    // ts_stat takes a query text; the tenant id is a checked UUID.
+    const stats = await this.db.query<{ word: string; ndoc: number }>(
+      `select word, ndoc from ts_stat('select ${col} from search_documents where tenant_id = ''${tenantId}''')`,
+    );
+    const n = await this.db.query<{ n: number }>(`select count(*)::int as n from search_documents where tenant_id = $1 and ${col} <> ''::tsvector`, [tenantId]);
+    const fields = ['names', 'alternativeNames', 'keywords', 'classes', 'summary', 'description']
+      .map((f) => `coalesce(doc #>> ''{${f},${lang}}'', '''')`)
+      .join(` || '' '' || `);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into search_vocabulary (tenant_id, lang, word, ndoc, version)
+         select $1, $2, word, ndoc, $3 from ts_stat('select to_tsvector(''simple'', ${fields}) from search_documents where tenant_id = ''${tenantId}''')
+         where length(word) between 2 and 60 and word !~ '^[0-9]'
+         on conflict (tenant_id, lang, word) do update set ndoc = excluded.ndoc, version = excluded.version`,
+        [tenantId, lang, version],
+      );
+      await tx.query(`delete from search_vocabulary where tenant_id = $1 and lang = $2 and version < $3`, [tenantId, lang, version]);
+    });
+    const words = await this.db.query<{ word: string }>(`select word from search_vocabulary where tenant_id = $1 and lang = $2`, [tenantId, lang]);
+    const df = new Map(stats.rows.map((r) => [r.word, Number(r.ndoc)]));
+    return {
+      version,
+      n: Math.max(1, n.rows[0]?.n ?? 0),
+      df,
+      lexemes: [...df.keys()].sort(),
+      words: new Set(words.rows.map((r) => r.word)),
+      tails: new Map(),
+    };
+  }
+}
+
+interface Ranked {
+  kind: SearchKind;
+  refId: string;
+  score: number;
+  words: string[];
+  fields: string[];
+  promoted?: boolean;
+}
+
+/** The best field a query stem matches in a document, and how well (field weight × match quality). */
+function bestMatch(doc: Map<string, string>, lexeme: string): { value: number; label: string } {
+  const exact = doc.get(lexeme);
+  let value = exact ? FIELD_WEIGHT[exact] : 0;
+  let label = exact ?? 'D';
+  if (exact === 'A') return { value, label };
+  for (const [d, l] of doc) {
+    const w = FIELD_WEIGHT[l];
+    if (w <= value) continue;
+    const m = stemMatch(lexeme, d);
+    if (m && w * m > value) ((value = w * m), (label = l));
+  }
+  return { value, label };
+}
+
+function tsTerm(lexeme: string, prefix: boolean): string {
+  const quoted = `'${lexeme.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  return prefix && lexeme.length >= 4 ? `${quoted}:*` : quoted;
+}
+
+function lowerBound(sorted: string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function pickText(value: Localized | undefined, lang: Lang, defaultLang: Lang): { text: string; lang: Lang } {
+  const v = value ?? {};
+  for (const l of [lang, defaultLang, 'fi', 'sv', 'en'] as Lang[]) if (v[l]) return { text: v[l]!, lang: l };
+  return { text: '', lang };
+}
