@@ -116,37 +116,45 @@ function prng(seed: number) {
   };
 }
 
-/** A synthetic catalog: every field recombines words of the same field across the real catalog. */
+/**
+ * A synthetic catalog shaped like a real regional one: many organizations offer the same kinds
+ * of service, so each generated service is a variant of one of the catalog's services (its
+ * words reshuffled, partly replaced by words of other services) under a generated place name.
+ */
 function synthesize(base: SearchDocument[], count: number, rand: () => number): SearchDocument[] {
   const langs: Lang[] = ['fi', 'sv', 'en'];
   const pick = <T,>(list: T[]) => list[Math.floor(rand() * list.length)];
+  const split = (t: string | undefined) => (t ?? '').split(/\s+/).filter(Boolean);
   const pool = (f: (d: SearchDocument, l: Lang) => string[]) =>
-    Object.fromEntries(langs.map((l) => [l, base.flatMap((d) => f(d, l).flatMap((t) => t.split(/\s+/))).filter(Boolean)])) as Record<Lang, string[]>;
-  const names = pool((d, l) => (d.names[l] ? [d.names[l]!] : []));
+    Object.fromEntries(langs.map((l) => [l, base.flatMap((d) => f(d, l).flatMap(split))])) as Record<Lang, string[]>;
   const kws = pool((d, l) => d.keywords[l] ?? []);
-  const sums = pool((d, l) => (d.summary[l] ? [d.summary[l]!] : []));
-  const descs = pool((d, l) => (d.description[l] ? [d.description[l]!] : []));
-  const words = (p: Record<Lang, string[]>, l: Lang, n: number) => Array.from({ length: n }, () => pick(p[l])).join(' ');
+  const sums = pool((d, l) => [d.summary[l] ?? '']);
+  const descs = pool((d, l) => [d.description[l] ?? '']);
+  const syllables = ['ka', 'la', 'mä', 'ki', 'jo', 'en', 'vaa', 'ra', 'sa', 'lo', 'hu', 'pe', 'ti', 'ko', 'nu', 'vi', 'sel', 'hol', 'mik', 'tor'];
+  const places = Array.from({ length: 400 }, () => {
+    const w = Array.from({ length: 2 + Math.floor(rand() * 3) }, () => pick(syllables)).join('');
+    return w[0].toUpperCase() + w.slice(1) + pick(['', 'n', 'lä', 'järvi', 'koski', 'niemi']);
+  });
+  // Each word of the base text is kept or replaced by a random word of the same field.
+  const vary = (text: string | undefined, p: string[], keep: number) =>
+    split(text)
+      .map((w) => (rand() < keep ? w : pick(p)))
+      .sort(() => rand() - 0.5)
+      .join(' ');
   const out: SearchDocument[] = [];
   for (let i = 0; i < count; i++) {
+    const b = pick(base);
+    const place = pick(places);
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    const doc: SearchDocument = {
-      kind: 'service',
-      refId: id,
-      externalId: `synthetic-${i}`,
-      path: `/services/${id}`,
-      names: {},
-      alternativeNames: {},
-      keywords: {},
-      classes: {},
-      summary: {},
-      description: {},
-    };
+    const doc: SearchDocument = { kind: 'service', refId: id, externalId: `synthetic-${i}`, path: `/services/${id}`, names: {}, alternativeNames: {}, keywords: {}, classes: {}, summary: {}, description: {} };
     for (const l of langs) {
-      doc.names[l] = words(names, l, 2 + Math.floor(rand() * 3));
-      doc.keywords[l] = [words(kws, l, 1), words(kws, l, 1), words(kws, l, 2)];
-      doc.summary[l] = words(sums, l, 15 + Math.floor(rand() * 15));
-      doc.description[l] = words(descs, l, 60 + Math.floor(rand() * 80));
+      if (!b.names[l]) continue;
+      doc.names[l] = `${b.names[l]} ${place}`;
+      doc.alternativeNames[l] = b.alternativeNames[l];
+      doc.keywords[l] = [...(b.keywords[l] ?? []).filter(() => rand() < 0.7), pick(kws[l] ?? ['']) ?? ''].filter(Boolean);
+      doc.classes[l] = b.classes[l];
+      doc.summary[l] = vary(b.summary[l], sums[l], 0.7);
+      doc.description[l] = vary(b.description[l], descs[l], 0.6);
     }
     out.push(doc);
   }

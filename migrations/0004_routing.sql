@@ -1,7 +1,10 @@
 -- Routing engine (src/modules/routing): weighted full-text vectors per language, derived from
 -- the SearchDocument so every writer (import, edit, publish) keeps them right without knowing
 -- they exist. Weights follow the document's field order: A names, B alternative names and
--- keywords, C classes and summary, D description.
+-- keywords, C classes and summary, D description. The engine reads them into per-tenant
+-- postings once per index version (see search_index_versions) and ranks in memory: PGlite
+-- pays tens of microseconds per row, so ranking thousands of matching rows in SQL for every
+-- query cannot meet the latency target on a large catalog.
 alter table search_documents
   add column tsv_fi tsvector generated always as (
     setweight(to_tsvector('finnish', coalesce(doc #>> '{names,fi}', '')), 'A') ||
@@ -21,10 +24,6 @@ alter table search_documents
     setweight(to_tsvector('english', coalesce(doc #>> '{classes,en}', '') || ' ' || coalesce(doc #>> '{summary,en}', '')), 'C') ||
     setweight(to_tsvector('english', coalesce(doc #>> '{description,en}', '')), 'D')
   ) stored;
-
-create index search_documents_tsv_fi on search_documents using gin (tsv_fi);
-create index search_documents_tsv_sv on search_documents using gin (tsv_sv);
-create index search_documents_tsv_en on search_documents using gin (tsv_en);
 
 -- A per-tenant counter bumped by every change of the index. The engine keeps derived
 -- statistics (lexeme document frequencies, the word list) in memory per (tenant, version),

@@ -86,20 +86,28 @@ interface Concept {
   word: string;
   alts: Alternative[];
   idf: number;
+  /** Documents matching it (estimate): retrieval uses the rarest concepts within a budget. */
+  df: number;
 }
 
+/** One tenant's index in one language, as PostgreSQL's weighted vectors say, per index version. */
 interface Lexicon {
   version: number;
   n: number;
-  df: Map<string, number>;
-  /** All lexemes, for finding compounds that end with a query stem. */
+  docs: { kind: SearchKind; refId: string }[];
+  /** lexeme → postings: document number × 4 + best weight (0 = A … 3 = D). */
+  postings: Map<string, Uint32Array>;
+  /** All lexemes, sorted, for prefix families and compounds. */
   lexemes: string[];
   words: Set<string>;
-  tails: Map<string, string[]>;
+  /** Cache: query lexeme → indexed lexemes it matches and how well. */
+  matches: Map<string, [string, number][]>;
 }
 
 const FTS_COLUMN: Record<Lang, string> = { fi: 'tsv_fi', sv: 'tsv_sv', en: 'tsv_en' };
-const CANDIDATES = 120;
+const LABELS = ['A', 'B', 'C', 'D'];
+const LABEL_WEIGHT = LABELS.map((l) => FIELD_WEIGHT[l]);
+const CANDIDATES = 50;
 const MIN_TYPO_SIMILARITY = 0.45;
 /** Share of the query's weight the top result must cover to be shown as a confident answer. */
 const CONFIDENT_COVERAGE = 0.3;
@@ -117,9 +125,13 @@ export class RoutingService {
     const limit = opts.limit ?? (opts.suggest ? 6 : 10);
     const defaultLang = opts.defaultLang ?? tenant.defaultLanguage;
     const normalized = normalize(q).slice(0, 200);
+    const tStart = performance.now();
     const lex = await this.lexicon(tenant.id, lang);
+    const tLex = performance.now();
     const [concepts, promoted] = await Promise.all([this.analyze(tenant.id, lang, normalized, lex), this.promotions(tenant.id, lang, normalized)]);
-    const ranked = await this.rank(tenant.id, lang, concepts, lex);
+    const tAn = performance.now();
+    const ranked = this.rank(concepts, lex);
+    if (process.env.ROUTING_TIMING && performance.now() - tStart > 15) console.error(`${q} lex ${(tLex - tStart).toFixed(1)} analyze ${(tAn - tLex).toFixed(1)} rank ${(performance.now() - tAn).toFixed(1)}`);
     if (process.env.ROUTING_DEBUG) console.error(q, JSON.stringify(concepts.map((c) => [c.word, c.idf.toFixed(2), c.alts.map((a) => `${a.lexemes.join('+')}*${a.factor.toFixed(2)}`).join('/')])));
     const totalIdf = concepts.reduce((s, c) => s + c.idf, 0);
     const confident = promoted.length > 0 || (ranked.length > 0 && totalIdf > 0 && ranked[0].score / totalIdf >= CONFIDENT_COVERAGE);
@@ -129,7 +141,9 @@ export class RoutingService {
       ...promoted.map((p) => ({ ...p, score: (ranked[0]?.score ?? 1) + 1, words: [], fields: [], promoted: true })),
       ...ranked.filter((r) => !promoted.some((p) => p.kind === r.kind && p.refId === r.refId)),
     ].slice(0, limit);
+    const tRank = performance.now();
     const results = await this.present(tenant.id, lang, defaultLang, ordered, totalIdf);
+    if (process.env.ROUTING_TIMING && performance.now() - tStart > 15) console.error(`present ${(performance.now() - tRank).toFixed(1)}`);
     let queryId: string | null = null;
     if (opts.log && !opts.suggest) {
       const top = confident ? results[0] : undefined;
@@ -174,12 +188,18 @@ export class RoutingService {
       toStem.add(s.term);
       for (const w of tokenize(s.expansion)) toStem.add(w);
     }
-    for (const w of words) for (let i = 3; i <= w.length - 3; i++) (toStem.add(w.slice(i)), toStem.add(w.slice(0, i)));
     await this.stemAll(lang, [...toStem]);
     const stem = (w: string) => this.stems.get(`${lang}:${w}`) ?? null;
     const synonymStems = new Set(synonyms.filter((s) => !s.term.includes(' ')).map((s) => stem(s.term) ?? s.term));
+    const known = (s: string | null) => !!s && this.knownStem(lex, s);
+    // Words the index does not know may be compounds: stem all their possible parts at once.
+    const parts = new Set<string>();
+    for (const w of words) {
+      if (known(stem(w))) continue;
+      for (let i = 3; i <= w.length - 3; i++) (parts.add(w.slice(i)), parts.add(w.slice(0, i)), parts.add(w.slice(0, i - 1)));
+    }
+    if (parts.size) await this.stemAll(lang, [...parts]);
 
-    const known = (s: string | null) => !!s && (lex.df.has(s) || this.prefixDf(lex, s) > 0);
     const concepts: Concept[] = [];
     const typos: string[] = [];
     for (const w of words) {
@@ -192,7 +212,7 @@ export class RoutingService {
       }
       const vocab = {
         hasWord: (x: string) => lex.words.has(x),
-        hasLexeme: (x: string) => lex.df.has(x) || synonymStems.has(x),
+        hasLexeme: (x: string) => lex.postings.has(x) || synonymStems.has(x),
       };
       const parts = splitCompound(w, vocab, stem);
       if (parts) {
@@ -206,7 +226,7 @@ export class RoutingService {
         continue;
       }
       typos.push(w);
-      concepts.push({ word: w, alts: [], idf: Math.log(1 + lex.n) });
+      concepts.push({ word: w, alts: [], idf: Math.log(1 + lex.n), df: 0 });
     }
     if (typos.length) {
       const corrections = await this.corrections(tenantId, lang, typos);
@@ -216,7 +236,7 @@ export class RoutingService {
         const alts: Alternative[] = [];
         for (const k of corrections.get(c.word) ?? []) {
           const s = stem(k.word);
-          if (s && lex.df.has(s) && !alts.some((a) => a.lexemes[0] === s)) alts.push({ lexemes: [s], factor: Math.min(0.9, k.sim + 0.2) });
+          if (s && lex.postings.has(s) && !alts.some((a) => a.lexemes[0] === s)) alts.push({ lexemes: [s], factor: Math.min(0.9, k.sim + 0.2) });
         }
         if (alts.length) Object.assign(c, this.concept(c.word, alts, lex));
       }
@@ -254,17 +274,41 @@ export class RoutingService {
 
   private concept(word: string, alts: Alternative[], lex: Lexicon): Concept {
     let df = 0;
-    for (const a of alts) for (const l of a.lexemes) df = Math.max(df, lex.df.get(l) ?? this.prefixDf(lex, l));
+    for (const a of alts) for (const l of a.lexemes) for (const [d] of this.matching(lex, l)) df = Math.max(df, lex.postings.get(d)!.length);
     df = Math.min(df, lex.n);
-    return { word, alts, idf: Math.log(1 + (lex.n - df + 0.5) / (df + 0.5)) };
+    return { word, alts, df, idf: Math.log(1 + (lex.n - df + 0.5) / (df + 0.5)) };
   }
 
-  private prefixDf(lex: Lexicon, stem: string): number {
-    if (stem.length < 4) return 0;
-    let df = 0;
-    let i = lowerBound(lex.lexemes, stem);
-    for (; i < lex.lexemes.length && lex.lexemes[i].startsWith(stem); i++) df = Math.max(df, lex.df.get(lex.lexemes[i]) ?? 0);
-    return df;
+  /** Does the index have this stem, or words it inflects or compounds into? */
+  private knownStem(lex: Lexicon, stem: string): boolean {
+    return this.matching(lex, stem).length > 0;
+  }
+
+  /**
+   * Indexed lexemes a query stem matches, with the match quality (analyze.ts stemMatch):
+   * itself, inflection variants sharing all but the last letters, and compounds it is part of.
+   */
+  private matching(lex: Lexicon, stem: string): [string, number][] {
+    let hit = lex.matches.get(stem);
+    if (hit) return hit;
+    const found = new Map<string, number>();
+    const consider = (d: string) => {
+      if (found.has(d)) return;
+      const m = stemMatch(stem, d);
+      if (m > 0) found.set(d, m);
+    };
+    if (lex.postings.has(stem)) found.set(stem, 1);
+    if (stem.length >= 4) {
+      const prefix = stem.length >= 5 ? stem.slice(0, -1) : stem;
+      for (let i = lowerBound(lex.lexemes, prefix); i < lex.lexemes.length && lex.lexemes[i].startsWith(prefix); i++) consider(lex.lexemes[i]);
+      for (let k = 1; k <= 2 && stem.length - k >= 4; k++) if (lex.postings.has(stem.slice(0, -k))) consider(stem.slice(0, -k));
+      let compounds = 0;
+      for (const d of lex.lexemes) if (d.length > stem.length + 2 && d.indexOf(stem, 3) > 0 && compounds++ < 60) consider(d);
+    }
+    hit = [...found];
+    if (lex.matches.size > 5000) lex.matches.clear();
+    lex.matches.set(stem, hit);
+    return hit;
   }
 
   private async stemAll(lang: Lang, words: string[]): Promise<void> {
@@ -323,70 +367,72 @@ export class RoutingService {
 
   // --- retrieval and ranking ------------------------------------------------------------
 
-  private async rank(tenantId: string, lang: Lang, concepts: Concept[], lex: Lexicon): Promise<Ranked[]> {
-    const terms = new Set<string>();
-    const rare = concepts.filter((c) => c.alts.length).sort((a, b) => b.idf - a.idf);
-    // Words in most documents add nothing to retrieval (they stay in the scoring), unless
-    // they are all the query has.
-    const retrieving = rare.filter((c, i) => i === 0 || lex.n < 200 || c.idf > 0.4);
-    for (const c of retrieving) {
+  /**
+   * Scores every document that matches any concept: per concept the best (field weight ×
+   * match quality × alternative factor) over its alternatives, times the concept's IDF.
+   */
+  private rank(concepts: Concept[], lex: Lexicon): Ranked[] {
+    // Dense arrays over the tenant's documents: a query touches thousands of postings on a
+    // large catalog, and typed arrays keep that to a few milliseconds.
+    const n = lex.docs.length;
+    const scores = new Float64Array(n);
+    const labels = new Uint8Array(n); // bit per weight label that contributed (reason.fields)
+    const hits = new Uint32Array(n); // bit per concept that matched (the first 32; reason.words)
+    const touched: number[] = [];
+    const best = new Float32Array(n); // this concept's best alternative
+    const bestLabel = new Uint8Array(n).fill(3);
+    const sum = new Float32Array(n); // this alternative's sum over its words
+    const word = new Float32Array(n); // this word's best match
+    concepts.forEach((c, ci) => {
+      if (!c.alts.length) return;
+      const conceptDocs: number[] = [];
       for (const a of c.alts) {
+        const altDocs: number[] = [];
         for (const l of a.lexemes) {
-          terms.add(tsTerm(l, true));
-          if (l.length >= 6) terms.add(tsTerm(l.slice(0, -1), true));
-          for (const compound of this.compoundsContaining(lex, l)) terms.add(tsTerm(compound, false));
-        }
-      }
-    }
-    if (!terms.size) return [];
-    const col = FTS_COLUMN[lang];
-    const r = await this.db.query<{ kind: SearchKind; ref_id: string; tsv: string }>(
-      `select kind, ref_id, ${col}::text as tsv from search_documents
-       where tenant_id = $1 and ${col} @@ $2::tsquery
-       order by ts_rank('{0.22,0.45,0.75,1}', ${col}, $2::tsquery) desc limit ${CANDIDATES}`,
-      [tenantId, [...terms].join(' | ')],
-    );
-    const scored: Ranked[] = [];
-    for (const row of r.rows) {
-      const doc = parseTsvector(row.tsv);
-      let score = 0;
-      const words: string[] = [];
-      const fields = new Set<string>();
-      for (const c of concepts) {
-        let best = 0;
-        let bestLabel = '';
-        for (const a of c.alts) {
-          let sum = 0;
-          let label = 'D';
-          for (const l of a.lexemes) {
-            const m = bestMatch(doc, l);
-            sum += m.value;
-            if (m.value && m.label < label) label = m.label;
+          const wordDocs: number[] = [];
+          for (const [d, quality] of this.matching(lex, l)) {
+            const list = lex.postings.get(d)!;
+            for (let i = 0; i < list.length; i++) {
+              const doc = list[i] >>> 2;
+              const label = list[i] & 3;
+              const v = LABEL_WEIGHT[label] * quality;
+              if (word[doc] === 0) wordDocs.push(doc);
+              if (v > word[doc]) word[doc] = v;
+              if (label < bestLabel[doc]) bestLabel[doc] = label;
+            }
           }
-          const v = (sum / a.lexemes.length) * a.factor;
-          if (v > best) ((best = v), (bestLabel = label));
+          for (const doc of wordDocs) {
+            if (sum[doc] === 0) altDocs.push(doc);
+            sum[doc] += word[doc];
+            word[doc] = 0;
+          }
         }
-        if (best > 0) {
-          score += c.idf * best;
-          words.push(c.word);
-          fields.add(FIELD_NAME[bestLabel]);
+        // A multi-word alternative counts the mean of its words' matches.
+        for (const doc of altDocs) {
+          const v = (sum[doc] / a.lexemes.length) * a.factor;
+          if (best[doc] === 0) conceptDocs.push(doc);
+          if (v > best[doc]) best[doc] = v;
+          sum[doc] = 0;
         }
       }
-      if (row.kind === 'unit') score *= UNIT_FACTOR;
-      if (score > 0) scored.push({ kind: row.kind, refId: row.ref_id, score, words, fields: [...fields] });
-    }
-    return scored.sort((a, b) => b.score - a.score);
-  }
-
-  /** Indexed compounds with this stem inside (kortt → kirjastokortt), for retrieval. */
-  private compoundsContaining(lex: Lexicon, stem: string): string[] {
-    if (stem.length < 4) return [];
-    let hit = lex.tails.get(stem);
-    if (!hit) {
-      hit = lex.lexemes.filter((l) => l.length > stem.length + 2 && l.indexOf(stem, 3) > 0).slice(0, 40);
-      lex.tails.set(stem, hit);
-    }
-    return hit;
+      for (const doc of conceptDocs) {
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] += c.idf * best[doc];
+        labels[doc] |= 1 << bestLabel[doc];
+        if (ci < 32) hits[doc] |= 1 << ci;
+        best[doc] = 0;
+        bestLabel[doc] = 3;
+      }
+    });
+    for (const doc of touched) if (lex.docs[doc].kind === 'unit') scores[doc] *= UNIT_FACTOR;
+    touched.sort((a, b) => scores[b] - scores[a]);
+    return touched.slice(0, CANDIDATES).map((doc) => ({
+      kind: lex.docs[doc].kind,
+      refId: lex.docs[doc].refId,
+      score: scores[doc],
+      words: concepts.filter((_, ci) => ci < 32 && hits[doc] & (1 << ci)).map((c) => c.word),
+      fields: LABELS.filter((_, i) => labels[doc] & (1 << i)).map((l) => FIELD_NAME[l]),
+    }));
   }
 
   private async present(tenantId: string, lang: Lang, defaultLang: Lang, ranked: Ranked[], totalIdf: number): Promise<RouteResult[]> {
@@ -438,17 +484,31 @@ export class RoutingService {
   }
 
   /**
-   * Document frequencies of the tenant's lexemes (ts_stat) and its vocabulary of surface words,
-   * which also goes to search_vocabulary for pg_trgm typo lookups. Runs once per index version.
+   * Reads the tenant's weighted vectors into postings, and refreshes its vocabulary of surface
+   * words (search_vocabulary, for pg_trgm typo lookups). Runs once per index version.
    */
   private async buildLexicon(tenantId: string, lang: Lang, version: number): Promise<Lexicon> {
     if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw new Error('bad tenant id');
     const col = FTS_COLUMN[lang];
-    // ts_stat takes a query text; the tenant id is a checked UUID.
-    const stats = await this.db.query<{ word: string; ndoc: number }>(
-      `select word, ndoc from ts_stat('select ${col} from search_documents where tenant_id = ''${tenantId}''')`,
+    const rows = await this.db.query<{ kind: SearchKind; ref_id: string; tsv: string }>(
+      `select kind, ref_id, ${col}::text as tsv from search_documents where tenant_id = $1 and ${col} <> ''::tsvector`,
+      [tenantId],
     );
-    const n = await this.db.query<{ n: number }>(`select count(*)::int as n from search_documents where tenant_id = $1 and ${col} <> ''::tsvector`, [tenantId]);
+    const lists = new Map<string, number[]>();
+    const docs: Lexicon['docs'] = [];
+    for (const row of rows.rows) {
+      const doc = docs.length;
+      docs.push({ kind: row.kind, refId: row.ref_id });
+      for (const [lexeme, label] of parseTsvector(row.tsv)) {
+        let list = lists.get(lexeme);
+        if (!list) lists.set(lexeme, (list = []));
+        list.push(doc * 4 + LABELS.indexOf(label));
+      }
+    }
+    const postings = new Map<string, Uint32Array>();
+    for (const [lexeme, list] of lists) postings.set(lexeme, Uint32Array.from(list));
+
+    // ts_stat takes a query text; the tenant id is a checked UUID.
     const fields = ['names', 'alternativeNames', 'keywords', 'classes', 'summary', 'description']
       .map((f) => `coalesce(doc #>> ''{${f},${lang}}'', '''')`)
       .join(` || '' '' || `);
@@ -463,14 +523,14 @@ export class RoutingService {
       await tx.query(`delete from search_vocabulary where tenant_id = $1 and lang = $2 and version < $3`, [tenantId, lang, version]);
     });
     const words = await this.db.query<{ word: string }>(`select word from search_vocabulary where tenant_id = $1 and lang = $2`, [tenantId, lang]);
-    const df = new Map(stats.rows.map((r) => [r.word, Number(r.ndoc)]));
     return {
       version,
-      n: Math.max(1, n.rows[0]?.n ?? 0),
-      df,
-      lexemes: [...df.keys()].sort(),
+      n: Math.max(1, docs.length),
+      docs,
+      postings,
+      lexemes: [...postings.keys()].sort(),
       words: new Set(words.rows.map((r) => r.word)),
-      tails: new Map(),
+      matches: new Map(),
     };
   }
 }
@@ -482,26 +542,6 @@ interface Ranked {
   words: string[];
   fields: string[];
   promoted?: boolean;
-}
-
-/** The best field a query stem matches in a document, and how well (field weight × match quality). */
-function bestMatch(doc: Map<string, string>, lexeme: string): { value: number; label: string } {
-  const exact = doc.get(lexeme);
-  let value = exact ? FIELD_WEIGHT[exact] : 0;
-  let label = exact ?? 'D';
-  if (exact === 'A') return { value, label };
-  for (const [d, l] of doc) {
-    const w = FIELD_WEIGHT[l];
-    if (w <= value) continue;
-    const m = stemMatch(lexeme, d);
-    if (m && w * m > value) ((value = w * m), (label = l));
-  }
-  return { value, label };
-}
-
-function tsTerm(lexeme: string, prefix: boolean): string {
-  const quoted = `'${lexeme.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
-  return prefix && lexeme.length >= 4 ? `${quoted}:*` : quoted;
 }
 
 function lowerBound(sorted: string[], key: string): number {
