@@ -9,6 +9,7 @@ import { tenancyApi } from '../modules/tenancy/api.ts';
 import { orgUnitsApi } from '../modules/tenancy/org-units-api.ts';
 import { tenantSettingsApi } from '../modules/tenancy/settings-api.ts';
 import { realtimeApi } from './realtime.ts';
+import { routingApi } from '../modules/routing/api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -22,4 +23,5 @@ export const apiRoutes: ApiRoutes[] = [
   samlRoutes,
   auditApi,
   realtimeApi,
+  routingApi,
 ];

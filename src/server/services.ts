@@ -15,6 +15,7 @@ import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
 import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import { SearchIndex } from '../modules/routing/search-index.ts';
+import { RoutingService } from '../modules/routing/routing.ts';
 import { ContentVersions } from '../modules/catalog/content-version.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -53,6 +54,8 @@ export interface Services {
   searchIndex: SearchIndex;
   /** Per-tenant version of public content; bump it in the transaction of every resident-visible change. */
   contentVersions: ContentVersions;
+  /** The routing engine ("What do you need?"): ranked services, units and pages for a resident's words. */
+  routing: RoutingService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -110,6 +113,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     outbox: new OutboxService(db, audit),
     searchIndex: new SearchIndex(),
     contentVersions: new ContentVersions(db, events),
+    routing: new RoutingService(db),
   } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);

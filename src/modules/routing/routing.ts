@@ -70,6 +70,15 @@ export interface RouteResponse {
   results: RouteResult[];
 }
 
+export interface ReportRow {
+  q: string;
+  lang: Lang;
+  total: number;
+  noMatch: number;
+  notClicked: number;
+  top: { kind: SearchKind; id: string; text: string; lang: Lang } | null;
+}
+
 interface TenantLike {
   id: string;
   defaultLanguage: Lang;
@@ -163,17 +172,56 @@ export class RoutingService {
    * Only the first click of a query is kept: it is the one that answers "was the top result right".
    */
   async click(tenantId: string, queryId: string, kind: SearchKind, refId: string, rank: number): Promise<string | null> {
-    const item = await this.db.query<{ path: string }>(
-      `select doc->>'path' as path from search_documents where tenant_id = $1 and kind = $2 and ref_id = $3`,
-      [tenantId, kind, refId],
-    );
-    if (!item.rows[0]) return null;
+    const path = await this.itemPath(tenantId, kind, refId);
+    if (!path) return null;
     await this.db.query(
       `update search_queries set clicked_kind = $3, clicked_ref_id = $4, clicked_rank = $5
        where tenant_id = $1 and id = $2 and clicked_kind is null`,
       [tenantId, queryId, kind, refId, rank],
     );
-    return item.rows[0].path;
+    return path;
+  }
+
+  /**
+   * "What residents could not find": the period's most frequent queries (case-folded) that had
+   * no confident result or whose top result was not the one opened, with the top result's title.
+   * The log is anonymous, so reading it is not a personal-data access.
+   */
+  async report(tenantId: string, days: number, lang: Lang, limit = 50): Promise<ReportRow[]> {
+    const r = await this.db.query<{ q: string; lang: Lang; total: number; no_match: number; not_clicked: number; top_kind: SearchKind | null; top_ref_id: string | null; names: Localized | null }>(
+      `with hits as (
+         select lower(q) as q, lang, count(*)::int as total,
+                count(*) filter (where top_ref_id is null)::int as no_match,
+                count(*) filter (where top_ref_id is not null and clicked_rank is distinct from 1)::int as not_clicked,
+                mode() within group (order by top_kind) as top_kind,
+                mode() within group (order by top_ref_id) as top_ref_id
+         from search_queries
+         where tenant_id = $1 and created_at >= now() - make_interval(days => $2)
+         group by lower(q), lang)
+       select h.*, d.doc->'names' as names from hits h
+       left join search_documents d on d.tenant_id = $1 and d.kind = h.top_kind and d.ref_id = h.top_ref_id
+       where h.no_match + h.not_clicked > 0
+       order by h.no_match + h.not_clicked desc, h.total desc, h.q limit $3`,
+      [tenantId, days, limit],
+    );
+    return r.rows.map((row) => ({
+      q: row.q,
+      lang: row.lang,
+      total: row.total,
+      noMatch: row.no_match,
+      notClicked: row.not_clicked,
+      top: row.top_ref_id && row.names ? { kind: row.top_kind!, id: row.top_ref_id, ...pickText(row.names, lang, lang) } : null,
+    }));
+  }
+
+  /** The resident path (after /{lang}) of an indexed item of this tenant, or null. */
+  async itemPath(tenantId: string, kind: SearchKind, refId: string): Promise<string | null> {
+    const r = await this.db.query<{ path: string }>(`select doc->>'path' as path from search_documents where tenant_id = $1 and kind = $2 and ref_id = $3`, [
+      tenantId,
+      kind,
+      refId,
+    ]);
+    return r.rows[0]?.path ?? null;
   }
 
   // --- query analysis -------------------------------------------------------------------

@@ -63,4 +63,5 @@ const DESCRIPTION = {
   navJobs: 'descJobs',
   navOutbox: 'descOutbox',
   navSecurity: 'descSecurity',
+  navSearchReport: 'descSearchReport',
 } as const satisfies Record<StaffNavItem['label'], string>;

@@ -8,7 +8,7 @@ import type { Role } from '../../modules/identity/actor.ts';
 export interface StaffNavItem {
   /** Path after /{lang}/staff, '' for the console home. */
   path: string;
-  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity';
+  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity' | 'navSearchReport';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -23,6 +23,7 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
   { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
   { path: '/security', label: 'navSecurity', roles: null },
+  { path: '/search-report', label: 'navSearchReport', roles: ['communications', 'customer_service'] },
 ];
 
 export function visibleNav(roles: string[]): StaffNavItem[] {
