@@ -89,6 +89,15 @@ const schema = z
       .regex(/^(true|false|[0-9a-fA-F.:/,\s]+|loopback)$/, 'must be true, false, loopback or comma-separated addresses/CIDRs')
       .default('loopback')
       .transform((v): boolean | string[] => (v === 'true' ? true : v === 'false' ? false : v.split(',').map((x) => x.trim()).filter(Boolean))),
+    /** Largest PTV catalog document (bytes) accepted by the import API, the console upload and the sync job. */
+    CATALOG_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(500 * 1024 * 1024).default(20 * 1024 * 1024),
+    /** When the scheduled PTV sync runs for every tenant that has it on (cron, Europe/Helsinki). Default nightly 02:30. */
+    PTV_SYNC_CRON: z
+      .string()
+      .regex(/^\s*\S+(\s+\S+){4}\s*$/, 'must be a cron expression of five fields, e.g. "30 2 * * *"')
+      .default('30 2 * * *'),
+    /** Seconds the PTV sync waits for the PTV API before giving up on that attempt (it is retried). */
+    PTV_SYNC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   })

@@ -52,6 +52,11 @@ const MESSAGES = {
     sv: 'Innehållstypen stöds inte.',
     en: 'The content type is not supported.',
   },
+  invalid_catalog: {
+    fi: 'Palvelutietotiedosto on virheellinen, eikä mitään tuotu. Korjaa luetellut kohdat.',
+    sv: 'Tjänstedatafilen är felaktig och ingenting importerades. Rätta de angivna punkterna.',
+    en: 'The catalog file is invalid and nothing was imported. Fix the listed fields.',
+  },
   payload_too_large: {
     fi: 'Pyyntö on liian suuri.',
     sv: 'Begäran är för stor.',

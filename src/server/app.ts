@@ -251,37 +251,38 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       // Pages get the raw body; React Router parses forms itself (urlencoded and multipart).
       web.removeAllContentTypeParsers();
       web.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-      web.route({
-        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        url: '/*',
-        handler: async (req, reply) => {
-          // Infra paths skip tenant resolution; one without a file (a browser asking for
-          // /favicon.ico) is a 404, not a page render without a context.
-          if (!req.aukio) throw new AppError('not_found', 404);
-          const ctx = req.aukio;
-          const values = { nonce: ctx.nonce, csrf: ctx.csrfToken };
-          // Only anonymous GETs without any session may share a render (see microcache.ts).
-          const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
-          const key = `${ctx.tenant.id}\n${req.url}`;
-          const hit = shareable ? microcache.get(key, ctx.tenant) : undefined;
-          if (hit) {
-            reply.code(hit.status);
-            for (const [k, v] of hit.headers) reply.header(k, v);
-            return reply.send(microcache.fill(hit, values));
-          }
-          const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
-          const optedIn = response.headers.has(MICROCACHE_HEADER);
-          response.headers.delete(MICROCACHE_HEADER);
-          if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
-            const body = await response.text();
-            microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values), ctx.tenant);
-            reply.code(response.status);
-            for (const [k, v] of response.headers) reply.header(k, v);
-            return reply.send(body);
-          }
-          return sendWebResponse(reply, response);
-        },
-      });
+      const pageHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+        // Infra paths skip tenant resolution; one without a file (a browser asking for
+        // /favicon.ico) is a 404, not a page render without a context.
+        if (!req.aukio) throw new AppError('not_found', 404);
+        const ctx = req.aukio;
+        const values = { nonce: ctx.nonce, csrf: ctx.csrfToken };
+        // Only anonymous GETs without any session may share a render (see microcache.ts).
+        const shareable = req.method === 'GET' && ctx.actor.kind === 'anonymous' && ctx.sessionStatus === 'none';
+        const key = `${ctx.tenant.id}\n${req.url}`;
+        const hit = shareable ? microcache.get(key, ctx.tenant) : undefined;
+        if (hit) {
+          reply.code(hit.status);
+          for (const [k, v] of hit.headers) reply.header(k, v);
+          return reply.send(microcache.fill(hit, values));
+        }
+        const response = await handle(toWebRequest(req), ctx as unknown as AppLoadContext);
+        const optedIn = response.headers.has(MICROCACHE_HEADER);
+        response.headers.delete(MICROCACHE_HEADER);
+        if (shareable && optedIn && response.status === 200 && response.body && !response.headers.has('set-cookie')) {
+          const body = await response.text();
+          microcache.set(key, microcache.prepare(response.status, [...response.headers], body, values), ctx.tenant);
+          reply.code(response.status);
+          for (const [k, v] of response.headers) reply.header(k, v);
+          return reply.send(body);
+        }
+        return sendWebResponse(reply, response);
+      };
+      web.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/*', handler: pageHandler });
+      // Pages whose form uploads a file get that file's limit instead of BODY_LIMIT.
+      for (const [url, bodyLimit] of [['/:lang/staff/catalog/import', config.CATALOG_IMPORT_MAX_BYTES]] as const) {
+        web.route({ method: 'POST', url, bodyLimit, handler: pageHandler });
+      }
     });
   }
 

@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { apiRoutes } from './routes.ts';
 import { seedDemo, DEMO_ACCOUNTS } from './seed.ts';
 import { createServices, type Services } from './services.ts';
+import { registerCatalogJobs, scheduleCatalogJobs } from '../modules/catalog/ptv-sync.ts';
 
 /**
  * Composition root. One process kind: ROLE=web serves HTTP, ROLE=worker runs jobs,
@@ -55,12 +56,15 @@ export function registerJobs(services: Services) {
       await services.staffAuth.purgeExpired();
     },
   });
+  registerCatalogJobs(services);
 }
 
 /** Housekeeping that runs on the clock, whichever instance's worker is free. */
 export async function scheduleJobs(services: Services) {
   // Hourly: expired sessions, old throttle rows and dead one-time links.
   await services.jobs.schedule('sessions.purge', '17 * * * *', { tenantId: 'system' });
+  // Nightly (PTV_SYNC_CRON): one PTV sync job per tenant that has the sync on.
+  await scheduleCatalogJobs(services);
 }
 
 async function main() {

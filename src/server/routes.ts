@@ -10,6 +10,7 @@ import { orgUnitsApi } from '../modules/tenancy/org-units-api.ts';
 import { tenantSettingsApi } from '../modules/tenancy/settings-api.ts';
 import { realtimeApi } from './realtime.ts';
 import { routingApi } from '../modules/routing/api.ts';
+import { catalogImportApi } from '../modules/catalog/import-api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -24,4 +25,5 @@ export const apiRoutes: ApiRoutes[] = [
   auditApi,
   realtimeApi,
   routingApi,
+  catalogImportApi,
 ];

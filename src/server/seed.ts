@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
+import { sha256 } from '../platform/crypto.ts';
+import { importPtvCatalog } from '../modules/catalog/ptv-import.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import type { Services } from './services.ts';
 import { seedDemoSynonyms } from '../modules/routing/demo-synonyms.ts';
@@ -131,4 +134,28 @@ export async function seedDemo(services: Services): Promise<void> {
       }
     });
   }
+  await seedDemoCatalog(services);
+}
+
+/**
+ * Esimerkkilä's service catalog: the PTV sample (demo/ptv-catalog.json) through the real
+ * importer. A start whose file was already imported skips it (one indexed look-up), so
+ * restarts stay fast; a changed file is imported again and only its changes are written.
+ */
+async function seedDemoCatalog(services: Services): Promise<void> {
+  const tenant = await services.db.query<{ id: string }>(`select id from tenants where slug = 'esimerkkila'`);
+  const tenantId = tenant.rows[0]?.id;
+  if (!tenantId) return;
+  const raw = await readFile(new URL('./demo/ptv-catalog.json', import.meta.url));
+  const label = `demo seed ${sha256(raw.toString('utf8')).slice(0, 12)}`;
+  const done = await services.db.query(
+    `select 1 from catalog_import_runs where tenant_id = $1 and actor_label = $2 and status = 'succeeded' limit 1`,
+    [tenantId, label],
+  );
+  if (done.rows.length) return;
+  const report = await importPtvCatalog(services, tenantId, JSON.parse(raw.toString('utf8')), {
+    source: 'upload',
+    actor: { kind: 'system', label },
+  });
+  services.log.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, ms: report.durationMs }, 'demo catalog imported');
 }

@@ -64,4 +64,5 @@ const DESCRIPTION = {
   navOutbox: 'descOutbox',
   navSecurity: 'descSecurity',
   navSearchReport: 'descSearchReport',
+  navCatalogImport: 'descCatalogImport',
 } as const satisfies Record<StaffNavItem['label'], string>;

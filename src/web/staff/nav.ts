@@ -8,7 +8,7 @@ import type { Role } from '../../modules/identity/actor.ts';
 export interface StaffNavItem {
   /** Path after /{lang}/staff, '' for the console home. */
   path: string;
-  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity' | 'navSearchReport';
+  label: 'navHome' | 'navUsers' | 'navOrgUnits' | 'navSettings' | 'navApiTokens' | 'navAudit' | 'navJobs' | 'navOutbox' | 'navSecurity' | 'navCatalogImport' | 'navSearchReport';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -22,6 +22,7 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/audit', label: 'navAudit', roles: ['tenant_admin'] },
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
   { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
+  { path: '/catalog/import', label: 'navCatalogImport', roles: ['communications'] },
   { path: '/security', label: 'navSecurity', roles: null },
   { path: '/search-report', label: 'navSearchReport', roles: ['communications', 'customer_service'] },
 ];
