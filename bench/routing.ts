@@ -8,7 +8,14 @@ import { migrate } from '../src/platform/migrate.ts';
 import { seedDemoSynonyms } from '../src/modules/routing/demo-synonyms.ts';
 import { RoutingService } from '../src/modules/routing/routing.ts';
 import { SearchIndex, type SearchDocument } from '../src/modules/routing/search-index.ts';
-import { ptvDocuments, type PtvCatalog } from './ptv-stand-in.ts';
+import { AuditService } from '../src/modules/audit/audit.ts';
+import { ContentVersions } from '../src/modules/catalog/content-version.ts';
+import { importPtvCatalog } from '../src/modules/catalog/ptv-import.ts';
+import { EventBus } from '../src/platform/events.ts';
+
+interface PtvCatalog {
+  services: { id: string; serviceNames: { language: string; value: string }[] }[];
+}
 
 /**
  * npm run bench:routing — accuracy and latency of the routing engine, in-process on embedded
@@ -23,8 +30,8 @@ import { ptvDocuments, type PtvCatalog } from './ptv-stand-in.ts';
  * (seeded, so every run is the same), indexes it into another fresh database and times
  * 1,000 queries (the query file's plus generated ones) after a warm-up.
  *
- * The catalog is loaded with bench/ptv-stand-in.ts — a STAND-IN for the real PTV importer
- * (branch catimport) until it lands; it maps PTV JSON to the same routing documents.
+ * The catalog goes in through the real PTV importer (src/modules/catalog/ptv-import.ts), which
+ * writes the catalog rows and their search documents.
  *
  * Prints one line on stdout: routing_top1=… routing_top3=… routing_p95_ms=…
  */
@@ -71,6 +78,16 @@ async function index(db: Db, tenantId: string, docs: SearchDocument[]) {
   }
 }
 
+async function importCatalog(db: Db, tenantId: string, catalog: unknown) {
+  const deps = { db, audit: new AuditService(db), searchIndex: new SearchIndex(), contentVersions: new ContentVersions(db, new EventBus(db)) };
+  await importPtvCatalog(deps, tenantId, catalog, { source: 'upload', actor: { kind: 'system', label: 'bench' } });
+}
+
+async function indexedServices(db: Db, tenantId: string): Promise<SearchDocument[]> {
+  const r = await db.query<{ doc: SearchDocument }>(`select doc from search_documents where tenant_id = $1 and kind = 'service' order by ref_id`, [tenantId]);
+  return r.rows.map((x) => x.doc);
+}
+
 function readQueries(file: string): Query[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -81,7 +98,7 @@ function readQueries(file: string): Query[] {
 async function accuracy(catalog: PtvCatalog, queries: Query[]) {
   const db = await openFresh();
   const tenant = await freshTenant(db, 'bench');
-  await index(db, tenant.id, ptvDocuments(catalog));
+  await importCatalog(db, tenant.id, catalog);
   await db.transaction((tx) => seedDemoSynonyms(tx, tenant.id));
   const routing = new RoutingService(db);
   let top1 = 0;
@@ -163,11 +180,12 @@ function synthesize(base: SearchDocument[], count: number, rand: () => number): 
 
 async function latency(catalog: PtvCatalog, queries: Query[], services: number, runs: number) {
   const rand = prng(20261125);
-  const base = ptvDocuments(catalog).filter((d) => d.kind === 'service');
   const db = await openFresh();
   const tenant = await freshTenant(db, 'bench-large');
+  await importCatalog(db, tenant.id, catalog);
+  const base = await indexedServices(db, tenant.id);
   const t0 = performance.now();
-  await index(db, tenant.id, [...ptvDocuments(catalog), ...synthesize(base, services, rand)]);
+  await index(db, tenant.id, synthesize(base, services, rand));
   await db.transaction((tx) => seedDemoSynonyms(tx, tenant.id));
   console.error(`indexed ${services} generated services in ${Math.round(performance.now() - t0)} ms`);
   const routing = new RoutingService(db);
@@ -199,7 +217,7 @@ async function latency(catalog: PtvCatalog, queries: Query[], services: number, 
 
 const catalog = JSON.parse(readFileSync(args.catalog!, 'utf8')) as PtvCatalog;
 const queries = readQueries(args.queries!);
-console.error(`catalog ${args.catalog} (${catalog.services.length} services; loaded with the stand-in mapper bench/ptv-stand-in.ts), queries ${args.queries} (${queries.length})`);
+console.error(`catalog ${args.catalog} (${catalog.services.length} services, through the PTV importer), queries ${args.queries} (${queries.length})`);
 const acc = await accuracy(catalog, queries);
 const p95 = args['skip-latency'] ? NaN : await latency(catalog, queries, Number(args.services), Number(args.latency));
 console.log(`routing_top1=${acc.top1.toFixed(3)} routing_top3=${acc.top3.toFixed(3)} routing_p95_ms=${p95.toFixed(1)}`);
