@@ -306,7 +306,7 @@ export class RoutingService {
       if (s.term.includes(' ')) hit = ` ${normalized} `.includes(` ${s.term} `) && s.term.split(' ').includes(word);
       else {
         const ts = stemOf(s.term);
-        hit = s.term === word || (!!stem && !!ts && (ts === stem || (ts.length >= 5 && stemMatch(stem, ts) >= 0.85)));
+        hit = s.term === word || (!!stem && !!ts && (ts === stem || (ts.length >= 4 && stemMatch(stem, ts) >= 0.85)));
       }
       if (!hit) continue;
       const lexemes: string[] = [];

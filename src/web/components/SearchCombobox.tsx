@@ -151,7 +151,8 @@ export function SearchCombobox({ id, defaultValue, describedBy }: { id: string; 
           ))}
         </ul>
       )}
-      <div role="status" aria-live="polite" className="visually-hidden">
+      {/* Not role=status: the page's own status messages stay the only one there. */}
+      <div aria-live="polite" aria-atomic="true" className="visually-hidden">
         {open ? status : ''}
       </div>
     </div>
