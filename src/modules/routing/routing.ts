@@ -104,6 +104,8 @@ interface Lexicon {
   version: number;
   n: number;
   docs: { kind: SearchKind; refId: string }[];
+  /** Number of lexemes in each document's name. */
+  nameWords: Uint8Array;
   /** lexeme → postings: document number × 4 + best weight (0 = A … 3 = D). */
   postings: Map<string, Uint32Array>;
   /** All lexemes, sorted, for prefix families and compounds. */
@@ -118,9 +120,18 @@ const LABELS = ['A', 'B', 'C', 'D'];
 const LABEL_WEIGHT = LABELS.map((l) => FIELD_WEIGHT[l]);
 const CANDIDATES = 50;
 const MIN_TYPO_SIMILARITY = 0.45;
-/** Share of the query's weight the top result must cover to be shown as a confident answer. */
-const CONFIDENT_COVERAGE = 0.3;
+/**
+ * A confident answer covers enough of the query's weight (IDF-weighted field coverage): a
+ * clear share, or a smaller one that stands well above the runner-up. Below that the results
+ * are chance overlaps of everyday words, and the caller says nothing matched well.
+ */
+const CONFIDENT_COVERAGE = 0.22;
+const CONFIDENT_COVERAGE_WITH_MARGIN = 0.15;
+const CONFIDENT_MARGIN = 1.6;
+/** Results scoring below this share of the top result are noise next to it and are not shown. */
+const RELATIVE_CUTOFF = 0.3;
 const UNIT_FACTOR = 0.85;
+const NAME_COVERAGE_BONUS = 0.2;
 const STEM_CACHE_MAX = 50_000;
 
 export class RoutingService {
@@ -134,25 +145,21 @@ export class RoutingService {
     const limit = opts.limit ?? (opts.suggest ? 6 : 10);
     const defaultLang = opts.defaultLang ?? tenant.defaultLanguage;
     const normalized = normalize(q).slice(0, 200);
-    const tStart = performance.now();
     const lex = await this.lexicon(tenant.id, lang);
-    const tLex = performance.now();
     const [concepts, promoted] = await Promise.all([this.analyze(tenant.id, lang, normalized, lex), this.promotions(tenant.id, lang, normalized)]);
-    const tAn = performance.now();
     const ranked = this.rank(concepts, lex);
-    if (process.env.ROUTING_TIMING && performance.now() - tStart > 15) console.error(`${q} lex ${(tLex - tStart).toFixed(1)} analyze ${(tAn - tLex).toFixed(1)} rank ${(performance.now() - tAn).toFixed(1)}`);
-    if (process.env.ROUTING_DEBUG) console.error(q, JSON.stringify(concepts.map((c) => [c.word, c.idf.toFixed(2), c.alts.map((a) => `${a.lexemes.join('+')}*${a.factor.toFixed(2)}`).join('/')])));
     const totalIdf = concepts.reduce((s, c) => s + c.idf, 0);
-    const confident = promoted.length > 0 || (ranked.length > 0 && totalIdf > 0 && ranked[0].score / totalIdf >= CONFIDENT_COVERAGE);
+    const top = totalIdf > 0 && ranked[0] ? ranked[0].score / totalIdf : 0;
+    const second = totalIdf > 0 && ranked[1] ? ranked[1].score / totalIdf : 0;
+    const confident = promoted.length > 0 || top >= CONFIDENT_COVERAGE || (top >= CONFIDENT_COVERAGE_WITH_MARGIN && top >= CONFIDENT_MARGIN * second);
+    const shown = ranked.filter((r) => r.score >= RELATIVE_CUTOFF * ranked[0].score);
 
     // Promoted items first (in their own order), then the ranking without them.
     const ordered: Ranked[] = [
       ...promoted.map((p) => ({ ...p, score: (ranked[0]?.score ?? 1) + 1, words: [], fields: [], promoted: true })),
-      ...ranked.filter((r) => !promoted.some((p) => p.kind === r.kind && p.refId === r.refId)),
+      ...shown.filter((r) => !promoted.some((p) => p.kind === r.kind && p.refId === r.refId)),
     ].slice(0, limit);
-    const tRank = performance.now();
     const results = await this.present(tenant.id, lang, defaultLang, ordered, totalIdf);
-    if (process.env.ROUTING_TIMING && performance.now() - tStart > 15) console.error(`present ${(performance.now() - tRank).toFixed(1)}`);
     let queryId: string | null = null;
     if (opts.log && !opts.suggest) {
       const top = confident ? results[0] : undefined;
@@ -240,10 +247,12 @@ export class RoutingService {
     const stem = (w: string) => this.stems.get(`${lang}:${w}`) ?? null;
     const synonymStems = new Set(synonyms.filter((s) => !s.term.includes(' ')).map((s) => stem(s.term) ?? s.term));
     const known = (s: string | null) => !!s && this.knownStem(lex, s);
+    // Known as itself or an inflected form, not only as a part of some longer compound.
+    const strong = (s: string | null) => !!s && this.matching(lex, s).some(([, q]) => q >= 0.85);
     // Words the index does not know may be compounds: stem all their possible parts at once.
     const parts = new Set<string>();
     for (const w of words) {
-      if (known(stem(w))) continue;
+      if (strong(stem(w))) continue;
       for (let i = 3; i <= w.length - 3; i++) (parts.add(w.slice(i)), parts.add(w.slice(0, i)), parts.add(w.slice(0, i - 1)));
     }
     if (parts.size) await this.stemAll(lang, [...parts]);
@@ -254,7 +263,7 @@ export class RoutingService {
       const s = stem(w);
       const syn = this.synonymAlts(synonyms, w, s, normalized, stem);
       if (!s && !syn.length) continue; // a PostgreSQL stop word
-      if (known(s) || syn.length) {
+      if (strong(s) || syn.length) {
         concepts.push(this.concept(w, [...(s && known(s) ? [{ lexemes: [s], factor: 1 }] : []), ...syn], lex));
         continue;
       }
@@ -263,6 +272,11 @@ export class RoutingService {
         hasLexeme: (x: string) => lex.postings.has(x) || synonymStems.has(x),
       };
       const parts = splitCompound(w, vocab, stem);
+      if (!parts && known(s)) {
+        // Only part of longer indexed compounds, and no split of its own: keep it as it is.
+        concepts.push(this.concept(w, [{ lexemes: [s!], factor: 1 }], lex));
+        continue;
+      }
       if (parts) {
         await this.stemAll(lang, parts);
         for (const p of parts) {
@@ -306,7 +320,12 @@ export class RoutingService {
       if (s.term.includes(' ')) hit = ` ${normalized} `.includes(` ${s.term} `) && s.term.split(' ').includes(word);
       else {
         const ts = stemOf(s.term);
-        hit = s.term === word || (!!stem && !!ts && (ts === stem || (ts.length >= 4 && stemMatch(stem, ts) >= 0.85)));
+        // The term itself, or a form of it: same or nearly same stem, or (where the stemmer
+        // leaves endings on) the term's letters but its last with an ending (gatlykta → gatlyktan).
+        hit =
+          s.term === word ||
+          (!!stem && !!ts && (ts === stem || (ts.length >= 4 && stemMatch(stem, ts) >= 0.85))) ||
+          (s.term.length >= 5 && word.startsWith(s.term.slice(0, -1)) && word.length - s.term.length <= 3);
       }
       if (!hit) continue;
       const lexemes: string[] = [];
@@ -427,6 +446,7 @@ export class RoutingService {
     const labels = new Uint8Array(n); // bit per weight label that contributed (reason.fields)
     const hits = new Uint32Array(n); // bit per concept that matched (the first 32; reason.words)
     const touched: number[] = [];
+    const nameHits = new Uint8Array(n); // concepts matched in the name
     const best = new Float32Array(n); // this concept's best alternative
     const bestLabel = new Uint8Array(n).fill(3);
     const sum = new Float32Array(n); // this alternative's sum over its words
@@ -467,12 +487,19 @@ export class RoutingService {
         if (scores[doc] === 0) touched.push(doc);
         scores[doc] += c.idf * best[doc];
         labels[doc] |= 1 << bestLabel[doc];
+        if (bestLabel[doc] === 0) nameHits[doc]++;
         if (ci < 32) hits[doc] |= 1 << ci;
         best[doc] = 0;
         bestLabel[doc] = 3;
       }
     });
-    for (const doc of touched) if (lex.docs[doc].kind === 'unit') scores[doc] *= UNIT_FACTOR;
+    for (const doc of touched) {
+      // A name the query covers well is what the resident asked for ("varhaiskasvatuksen
+      // asiakasmaksut" for "päiväkoti maksaa"), more than a name sharing one word.
+      const names = lex.nameWords[doc];
+      if (names) scores[doc] *= 1 + NAME_COVERAGE_BONUS * Math.min(1, nameHits[doc] / names);
+      if (lex.docs[doc].kind === 'unit') scores[doc] *= UNIT_FACTOR;
+    }
     touched.sort((a, b) => scores[b] - scores[a]);
     return touched.slice(0, CANDIDATES).map((doc) => ({
       kind: lex.docs[doc].kind,
@@ -544,14 +571,18 @@ export class RoutingService {
     );
     const lists = new Map<string, number[]>();
     const docs: Lexicon['docs'] = [];
+    const nameWords: number[] = [];
     for (const row of rows.rows) {
       const doc = docs.length;
       docs.push({ kind: row.kind, refId: row.ref_id });
+      let names = 0;
       for (const [lexeme, label] of parseTsvector(row.tsv)) {
+        if (label === 'A') names++;
         let list = lists.get(lexeme);
         if (!list) lists.set(lexeme, (list = []));
         list.push(doc * 4 + LABELS.indexOf(label));
       }
+      nameWords.push(Math.min(255, names));
     }
     const postings = new Map<string, Uint32Array>();
     for (const [lexeme, list] of lists) postings.set(lexeme, Uint32Array.from(list));
@@ -575,6 +606,7 @@ export class RoutingService {
       version,
       n: Math.max(1, docs.length),
       docs,
+      nameWords: Uint8Array.from(nameWords),
       postings,
       lexemes: [...postings.keys()].sort(),
       words: new Set(words.rows.map((r) => r.word)),
