@@ -595,7 +595,7 @@ export class RoutingService {
       await tx.query(
         `insert into search_vocabulary (tenant_id, lang, word, ndoc, version)
          select $1, $2, word, ndoc, $3 from ts_stat('select to_tsvector(''simple'', ${fields}) from search_documents where tenant_id = ''${tenantId}''')
-         where length(word) between 2 and 60 and word !~ '^[0-9]'
+         where length(word) between 2 and 60 and word !~ '^[0-9]' order by word
          on conflict (tenant_id, lang, word) do update set ndoc = excluded.ndoc, version = excluded.version`,
         [tenantId, lang, version],
       );
