@@ -43,8 +43,13 @@ export async function loader({ context, params, request }: LoaderArgs) {
         kind: r.kind,
       }))
     : [];
+  // A built-in page whose title holds a word of the query ("tietosuoja" → Tietosuojaseloste)
+  // is what was asked for and goes first; one found only in its text goes last.
+  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
   for (const p of pages) {
-    results.push({ key: p.path, href: `/${lang}${p.path}`, title: p.title, titleLang: null, summary: p.excerpt, summaryLang: null, kind: 'page' });
+    const hit: Hit = { key: p.path, href: `/${lang}${p.path}`, title: p.title, titleLang: null, summary: p.excerpt, summaryLang: null, kind: 'page' };
+    if (words.some((w) => p.title.toLowerCase().includes(w))) results.unshift(hit);
+    else results.push(hit);
   }
   return { lang, q, confident: results.length > 0, results };
 }
