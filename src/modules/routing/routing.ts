@@ -264,7 +264,7 @@ export class RoutingService {
       const syn = this.synonymAlts(synonyms, w, s, normalized, stem);
       if (!s && !syn.length) continue; // a PostgreSQL stop word
       if (strong(s) || syn.length) {
-        concepts.push(this.concept(w, [...(s && known(s) ? [{ lexemes: [s], factor: 1 }] : []), ...syn], lex));
+        concepts.push(this.concept(w, [...(s && known(s) ? stemAlts(lang, s, 1) : []), ...syn], lex));
         continue;
       }
       const vocab = {
@@ -274,7 +274,7 @@ export class RoutingService {
       const parts = splitCompound(w, vocab, stem);
       if (!parts && known(s)) {
         // Only part of longer indexed compounds, and no split of its own: keep it as it is.
-        concepts.push(this.concept(w, [{ lexemes: [s!], factor: 1 }], lex));
+        concepts.push(this.concept(w, stemAlts(lang, s!, 1), lex));
         continue;
       }
       if (parts) {
@@ -282,7 +282,7 @@ export class RoutingService {
         for (const p of parts) {
           const ps = stem(p);
           const psyn = this.synonymAlts(synonyms, p, ps, '', stem);
-          const alts = [...(ps && known(ps) ? [{ lexemes: [ps], factor: 0.9 }] : []), ...psyn];
+          const alts = [...(ps && known(ps) ? stemAlts(lang, ps, 0.9) : []), ...psyn];
           if (alts.length) concepts.push(this.concept(p, alts, lex));
         }
         continue;
@@ -622,6 +622,17 @@ interface Ranked {
   words: string[];
   fields: string[];
   promoted?: boolean;
+}
+
+/**
+ * A stem and its regular variants. Finnish nouns in -s inflect with -kse- (kierrätys →
+ * kierrätyksen, hakemus → hakemuksen), and the stemmer keeps the -ks: its -s form finds the
+ * nominative and the compounds built on it (kierrätysasema).
+ */
+function stemAlts(lang: Lang, stem: string, factor: number): Alternative[] {
+  const alts: Alternative[] = [{ lexemes: [stem], factor }];
+  if (lang === 'fi' && stem.length >= 6 && stem.endsWith('ks')) alts.push({ lexemes: [`${stem.slice(0, -2)}s`], factor: factor * 0.95 });
+  return alts;
 }
 
 function lowerBound(sorted: string[], key: string): number {
