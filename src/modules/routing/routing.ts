@@ -246,9 +246,11 @@ export class RoutingService {
     await this.stemAll(lang, [...toStem]);
     const stem = (w: string) => this.stems.get(`${lang}:${w}`) ?? null;
     const synonymStems = new Set(synonyms.filter((s) => !s.term.includes(' ')).map((s) => stem(s.term) ?? s.term));
-    const known = (s: string | null) => !!s && this.knownStem(lex, s);
-    // Known as itself or an inflected form, not only as a part of some longer compound.
-    const strong = (s: string | null) => !!s && this.matching(lex, s).some(([, q]) => q >= 0.85);
+    // Known (in any regular variant, see stemAlts) at all, or as itself or an inflected form
+    // rather than only as a part of some longer compound.
+    const known = (s: string | null) => !!s && stemAlts(lang, s, 1).some((a) => this.knownStem(lex, a.lexemes[0]));
+    const strong = (s: string | null) => !!s && stemAlts(lang, s, 1).some((a) => this.matching(lex, a.lexemes[0]).some(([, q]) => q >= 0.85));
+    const knownAlts = (s: string, factor: number) => stemAlts(lang, s, factor).filter((a) => this.knownStem(lex, a.lexemes[0]));
     // Words the index does not know may be compounds: stem all their possible parts at once.
     const parts = new Set<string>();
     for (const w of words) {
@@ -264,7 +266,7 @@ export class RoutingService {
       const syn = this.synonymAlts(synonyms, w, s, normalized, stem);
       if (!s && !syn.length) continue; // a PostgreSQL stop word
       if (strong(s) || syn.length) {
-        concepts.push(this.concept(w, [...(s && known(s) ? stemAlts(lang, s, 1) : []), ...syn], lex));
+        concepts.push(this.concept(w, [...(s ? knownAlts(s, 1) : []), ...syn], lex));
         continue;
       }
       const vocab = {
@@ -274,7 +276,7 @@ export class RoutingService {
       const parts = splitCompound(w, vocab, stem);
       if (!parts && known(s)) {
         // Only part of longer indexed compounds, and no split of its own: keep it as it is.
-        concepts.push(this.concept(w, stemAlts(lang, s!, 1), lex));
+        concepts.push(this.concept(w, knownAlts(s!, 1), lex));
         continue;
       }
       if (parts) {
@@ -282,7 +284,7 @@ export class RoutingService {
         for (const p of parts) {
           const ps = stem(p);
           const psyn = this.synonymAlts(synonyms, p, ps, '', stem);
-          const alts = [...(ps && known(ps) ? stemAlts(lang, ps, 0.9) : []), ...psyn];
+          const alts = [...(ps ? knownAlts(ps, 0.9) : []), ...psyn];
           if (alts.length) concepts.push(this.concept(p, alts, lex));
         }
         continue;
