@@ -132,6 +132,7 @@ const CONFIDENT_MARGIN = 1.6;
 const RELATIVE_CUTOFF = 0.3;
 const UNIT_FACTOR = 0.85;
 const NAME_COVERAGE_BONUS = 0.2;
+const LITERAL_SYNONYM_FACTOR = 0.85;
 const STEM_CACHE_MAX = 50_000;
 
 export class RoutingService {
@@ -263,7 +264,9 @@ export class RoutingService {
     const typos: string[] = [];
     for (const w of words) {
       const s = stem(w);
-      const syn = this.synonymAlts(synonyms, w, s, normalized, stem);
+      // When the catalog uses the resident's own word, that literal match leads and the
+      // synonyms count a little less than when the word is unknown to it (päikky).
+      const syn = this.synonymAlts(synonyms, w, s, normalized, stem).map((a) => (strong(s) ? { ...a, factor: a.factor * LITERAL_SYNONYM_FACTOR } : a));
       if (!s && !syn.length) continue; // a PostgreSQL stop word
       if (strong(s) || syn.length) {
         concepts.push(this.concept(w, [...(s ? knownAlts(s, 1) : []), ...syn], lex));
