@@ -79,3 +79,13 @@ describe('tsvector text', () => {
     expect(v.get("it's")).toBe('B');
   });
 });
+
+describe('query log redaction', async () => {
+  const { redactPersonal } = await import('./routing.ts');
+  it('masks identity codes, e-mail addresses and phone numbers, and keeps the rest', () => {
+    expect(redactPersonal('hetu 010203A123B toimeentulotuki')).toBe('hetu [hetu] toimeentulotuki');
+    expect(redactPersonal('matti.m@example.fi päikky')).toBe('[email] päikky');
+    expect(redactPersonal('soita +358 40 123 4567')).toBe('soita [phone]');
+    expect(redactPersonal('kiinteistöveroprosentti 2025')).toBe('kiinteistöveroprosentti 2025');
+  });
+});

@@ -167,7 +167,7 @@ export class RoutingService {
       const r = await this.db.query<{ id: string }>(
         `insert into search_queries (tenant_id, q, lang, top_kind, top_ref_id, top_score, result_count)
          values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-        [tenant.id, q.trim().slice(0, 200), lang, top?.kind ?? null, top?.id ?? null, top?.score ?? null, confident ? results.length : 0],
+        [tenant.id, redactPersonal(q.trim().slice(0, 200)), lang, top?.kind ?? null, top?.id ?? null, top?.score ?? null, confident ? results.length : 0],
       );
       queryId = r.rows[0].id;
     }
@@ -638,6 +638,17 @@ function stemAlts(lang: Lang, stem: string, factor: number): Alternative[] {
   const alts: Alternative[] = [{ lexemes: [stem], factor }];
   if (lang === 'fi' && stem.length >= 6 && stem.endsWith('ks')) alts.push({ lexemes: [`${stem.slice(0, -2)}s`], factor: factor * 0.95 });
   return alts;
+}
+
+/**
+ * The log is anonymous, but residents sometimes type who they are: personal identity codes,
+ * e-mail addresses and phone numbers are masked before a query is stored.
+ */
+export function redactPersonal(q: string): string {
+  return q
+    .replace(/\b\d{6}[-+ABCDEFUVWXYabcdefuvwxy]\d{3}[0-9A-Ya-y]\b/g, '[hetu]')
+    .replace(/[^\s@]+@[^\s@]+\.[^\s@]+/g, '[email]')
+    .replace(/\+?\d[\d\s-]{6,}\d/g, '[phone]');
 }
 
 function lowerBound(sorted: string[], key: string): number {
