@@ -54,13 +54,13 @@ interface Query {
   expect: string[];
 }
 
-async function freshTenant(db: Db, slug: string): Promise<{ id: string; defaultLanguage: Lang }> {
+async function freshTenant(db: Db, slug: string): Promise<{ id: string; defaultLanguage: Lang; languages: Lang[] }> {
   const r = await db.query<{ id: string }>(
     `insert into tenants (slug, names, languages, default_language, theme, contact, accessibility_statement, privacy_notice)
      values ($1, '{"fi":"Bench"}', '{fi,sv,en}', 'fi', '{}', '{}', '{}', '{}') returning id`,
     [slug],
   );
-  return { id: r.rows[0].id, defaultLanguage: 'fi' };
+  return { id: r.rows[0].id, defaultLanguage: 'fi', languages: ['fi', 'sv', 'en'] };
 }
 
 async function openFresh(): Promise<Db> {

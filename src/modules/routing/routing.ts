@@ -82,6 +82,8 @@ export interface ReportRow {
 interface TenantLike {
   id: string;
   defaultLanguage: Lang;
+  /** The tenant's languages: a query the page language cannot answer is tried in these too. */
+  languages?: Lang[];
 }
 
 interface Alternative {
@@ -146,13 +148,24 @@ export class RoutingService {
     const limit = opts.limit ?? (opts.suggest ? 6 : 10);
     const defaultLang = opts.defaultLang ?? tenant.defaultLanguage;
     const normalized = normalize(q).slice(0, 200);
-    const lex = await this.lexicon(tenant.id, lang);
-    const [concepts, promoted] = await Promise.all([this.analyze(tenant.id, lang, normalized, lex), this.promotions(tenant.id, lang, normalized)]);
-    const ranked = this.rank(concepts, lex);
-    const totalIdf = concepts.reduce((s, c) => s + c.idf, 0);
-    const top = totalIdf > 0 && ranked[0] ? ranked[0].score / totalIdf : 0;
-    const second = totalIdf > 0 && ranked[1] ? ranked[1].score / totalIdf : 0;
-    const confident = promoted.length > 0 || top >= CONFIDENT_COVERAGE || (top >= CONFIDENT_COVERAGE_WITH_MARGIN && top >= CONFIDENT_MARGIN * second);
+    const [first, promoted] = await Promise.all([this.evaluate(tenant.id, lang, normalized), this.promotions(tenant.id, lang, normalized)]);
+    let found = first;
+    // Residents type in the language they think in, whatever the page's: when the page
+    // language finds nothing good and does not know some of the words, the tenant's other
+    // languages may (titles stay in the
+    // page language where the item has one).
+    if (!found.confident && found.unknownWords > 0 && !opts.suggest) {
+      for (const other of tenant.languages ?? []) {
+        if (other === lang) continue;
+        const e = await this.evaluate(tenant.id, other, normalized);
+        if (e.confident) {
+          found = e;
+          break;
+        }
+      }
+    }
+    const { ranked, totalIdf } = found;
+    const confident = promoted.length > 0 || found.confident;
     const shown = ranked.filter((r) => r.score >= RELATIVE_CUTOFF * ranked[0].score);
 
     // Promoted items first (in their own order), then the ranking without them.
@@ -172,6 +185,22 @@ export class RoutingService {
       queryId = r.rows[0].id;
     }
     return { queryId, confident, lang, results };
+  }
+
+  /** Analysis, ranking and confidence of a query in one language. */
+  private async evaluate(
+    tenantId: string,
+    lang: Lang,
+    normalized: string,
+  ): Promise<{ ranked: Ranked[]; totalIdf: number; confident: boolean; unknownWords: number }> {
+    const lex = await this.lexicon(tenantId, lang);
+    const concepts = await this.analyze(tenantId, lang, normalized, lex);
+    const ranked = this.rank(concepts, lex);
+    const totalIdf = concepts.reduce((s, c) => s + c.idf, 0);
+    const top = totalIdf > 0 && ranked[0] ? ranked[0].score / totalIdf : 0;
+    const second = totalIdf > 0 && ranked[1] ? ranked[1].score / totalIdf : 0;
+    const confident = top >= CONFIDENT_COVERAGE || (top >= CONFIDENT_COVERAGE_WITH_MARGIN && top >= CONFIDENT_MARGIN * second);
+    return { ranked, totalIdf, confident, unknownWords: concepts.filter((c) => !c.alts.length).length };
   }
 
   /**
