@@ -84,6 +84,10 @@ for (const engine of engines()) {
       expect(sv.results[0].externalId).toBe(SWIMMING_HALL);
       expect(sv.results[0].title).toBe('Simhall');
       expect(sv.results[0].path).toMatch(/^\/sv\/services\//);
+      // A Finnish query on a Swedish page still finds the service, titled in Swedish.
+      const finnishOnSv = await route('uimahallin aukioloajat', 'sv');
+      expect(finnishOnSv.results[0].externalId).toBe(SWIMMING_HALL);
+      expect(finnishOnSv.results[0].title).toBe('Simhall');
       const boat = await route('båtplatser', 'sv');
       expect(boat.results[0].title).toBe('Uthyrning av båtplatser');
       expect(boat.results[0].titleLang).toBe('sv');
@@ -152,6 +156,11 @@ for (const engine of engines()) {
       expect(logged.rows[0].q).toBe('kuntosalikortti hinta');
       expect(logged.rows[0].clicked_rank).toBe(1);
       expect(go.headers.get('location')).toBe(`/fi/services/${logged.rows[0].clicked_ref_id}`);
+
+      // Personal details typed into a query are masked in the log.
+      const personal = await route('toimeentulotuki matti@example.fi 010203A123B');
+      const masked = await app.services.db.query<{ q: string }>(`select q from search_queries where id = $1`, [personal.queryId]);
+      expect(masked.rows[0].q).toBe('toimeentulotuki [email] [hetu]');
 
       // Autocomplete is not logged.
       const before = await app.services.db.query<{ n: number }>(`select count(*)::int as n from search_queries where tenant_id = $1`, [tenantA]);
