@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
-import { AXE_TAGS, describeE2E, expectAccessible, expectNoBrowserErrors, formatViolations, routeExists, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { AXE_TAGS, describeE2E, expectAccessible, expectNoBrowserErrors, expectNoHorizontalScroll, formatViolations, routeExists, screenshot, startE2E, visit, type E2E } from './harness.ts';
 
 /**
  * The PTV import page in Chromium: communications staff upload the sample with JavaScript on
@@ -13,9 +13,9 @@ const PASSWORD = 'Aukio-demo-2026!';
 const COMMS = 'viestinta@esimerkkila.fi';
 const FIXTURE = readFileSync('src/server/demo/ptv-catalog.json', 'utf8');
 
-async function signIn(page: Page, origin: string, lang: string) {
+async function signIn(page: Page, origin: string, lang: string, email = COMMS) {
   await page.goto(`${origin}/${lang}/staff/sign-in?next=${encodeURIComponent(`/${lang}/staff/catalog/import`)}`);
-  await page.locator('input[name="email"]').fill(COMMS);
+  await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="password"]').fill(PASSWORD);
   await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/staff/catalog/import'), { timeout: 15_000 }), page.locator('button[type="submit"]').first().click()]);
 }
@@ -111,5 +111,29 @@ describeE2E('PTV import page in Chromium (upload with progress, report, axe in f
     expect(updated + unchanged).toBe(70);
     // axe needs JavaScript in the page; the same markup is checked with JavaScript on above.
     expectNoBrowserErrors(page, 'import without JavaScript');
+  });
+
+  test('fi, tenant admin: sync settings with a wrong and a right URL, "Sync now"; 320 px wide', async (ctx) => {
+    if (!present) return ctx.skip();
+    const page = await e2e.page({ viewport: { width: 320, height: 800 } });
+    const o = e2e.origin();
+    await signIn(page, o, 'fi', 'admin@esimerkkila.fi');
+    await visit(page, `${o}/fi/staff/catalog/import`);
+    const url = page.getByLabel('PTV-rajapinnan osoite');
+    await url.fill('ftp://example.com/ptv');
+    await page.getByRole('button', { name: 'Tallenna asetukset' }).click();
+    await page.locator('#f-sync-url-error').waitFor();
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page);
+    await url.fill('https://ptv.example.invalid/api/v11/catalog.json');
+    await page.getByLabel('Synkronoi joka yö').check();
+    await page.getByRole('button', { name: 'Tallenna asetukset' }).click();
+    await page.getByText('Synkronoinnin asetukset tallennettu.').waitFor();
+    await page.getByText('Yöllinen synkronointi on käytössä osoitteesta https://ptv.example.invalid/api/v11/catalog.json.').waitFor();
+    await page.getByRole('button', { name: 'Synkronoi nyt' }).click();
+    await page.getByText('Synkronointi käynnistyi.', { exact: false }).waitFor();
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, 'catalog-import-admin-320');
   });
 });

@@ -16,6 +16,7 @@ const FIXTURE_TEXT = readFileSync('src/server/demo/ptv-catalog.json', 'utf8');
 const fixture = () => JSON.parse(FIXTURE_TEXT);
 /** Small enough to test 413 with a body of a few hundred kB; the fixture (≈ 480 kB) fits. */
 const MAX_BYTES = 600_000;
+const BODY_LIMIT = 100_000;
 
 async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, stepMs = 200): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -70,7 +71,10 @@ for (const engine of engines()) {
       Number((await app.services.db.query<{ n: number }>(`select count(*)::int as n from ${table} where tenant_id = $1`, [tenantId])).rows[0].n);
 
     beforeAll(async () => {
-      app = await startTestApp(engine.name, { env: { CATALOG_IMPORT_MAX_BYTES: String(MAX_BYTES), PTV_SYNC_TIMEOUT_SECONDS: '5' } });
+      // BODY_LIMIT below the fixture's size: the import routes must use their own limit.
+      app = await startTestApp(engine.name, {
+        env: { BODY_LIMIT: String(BODY_LIMIT), CATALOG_IMPORT_MAX_BYTES: String(MAX_BYTES), PTV_SYNC_TIMEOUT_SECONDS: '5' },
+      });
       tenantA = (await app.services.tenancy.resolveByHost(HOST_A))!.id;
       tenantB = (await app.services.tenancy.resolveByHost(HOST_B))!.id;
       token = (await app.services.apiTokens.create(app.services.db, tenantB, 'PTV integration', ['catalog:import'], null)).token;
@@ -202,6 +206,16 @@ for (const engine of engines()) {
       const big = await apiB('/api/v1/catalog/import', { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(MAX_BYTES) }) });
       expect(big.status).toBe(413);
       expect((await big.json()).error.code).toBe('payload_too_large');
+      // Every other route keeps the global BODY_LIMIT (smaller than the fixture here).
+      const comms = await staffClient(app, HOST_A, 'viestinta@esimerkkila.fi');
+      const other = await comms.api('PATCH', '/api/v1/me/preferences', { preferredLanguage: 'fi', pad: 'x'.repeat(BODY_LIMIT) });
+      expect(other.status).toBe(413);
+      const page = await hostFetch(app, HOST_A)('/fi/staff/settings', {
+        method: 'POST',
+        headers: { cookie: comms.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${comms.csrf}&pad=${'x'.repeat(BODY_LIMIT)}`,
+      });
+      expect(page.status).toBe(413);
       const notObject = await apiB('/api/v1/catalog/import', { method: 'POST', body: '[1,2]' });
       expect(notObject.status).toBe(422);
       expect((await notObject.json()).error.errors[0].path).toBe('(document)');

@@ -136,8 +136,18 @@ describe('importPtvCatalog (PGlite)', () => {
     doc.services[0].serviceNames[0].value = 'Varhaiskasvatukseen hakeminen (uusi)';
     doc.serviceChannels[1].phoneNumbers[0].number = '9 4567 1001';
     const dropped = doc.services.pop();
+    // Links follow the document: the second service's channels reversed and one dropped.
+    const links = doc.services[1].serviceChannels.map((l: { serviceChannelId: string }) => l.serviceChannelId);
+    const wanted = links.slice(1).reverse();
+    doc.services[1].serviceChannels = wanted.map((id: string) => ({ serviceChannelId: id }));
     const report = await importPtvCatalog(deps, tenantId, doc, { source: 'upload', actor: ACTOR });
-    expect(report.services).toMatchObject({ created: 0, updated: 1, unchanged: 68, missing: 1, missingIds: [dropped.id] });
+    expect(report.services).toMatchObject({ created: 0, updated: 2, unchanged: 67, missing: 1, missingIds: [dropped.id] });
+    const linked = await db.query<{ external_id: string }>(
+      `select c.external_id from catalog_service_channels l join catalog_services s on s.id = l.service_id join catalog_channels c on c.id = l.channel_id
+       where l.tenant_id = $1 and s.external_id = $2 order by l.position`,
+      [tenantId, doc.services[1].id],
+    );
+    expect(linked.rows.map((r) => r.external_id)).toEqual(wanted);
     expect(report.channels).toMatchObject({ created: 0, updated: 1, unchanged: 88, missing: 0 });
     const row = await db.query<Record<string, any>>(`select names, local_keywords from catalog_services where tenant_id = $1 and external_id = $2`, [tenantId, id]);
     expect(row.rows[0].names.fi).toBe('Varhaiskasvatukseen hakeminen (uusi)');

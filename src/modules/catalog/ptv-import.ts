@@ -124,14 +124,15 @@ export async function importPtvCatalog(deps: ImportDeps, tenantId: string, docum
       await upsertServices(deps, tx, tenantId, mapped.services, orgIds, channelIds, by, report);
       for (const kind of ['services', 'channels'] as const) {
         const table = kind === 'services' ? 'catalog_services' : 'catalog_channels';
-        const present = (kind === 'services' ? mapped.services : mapped.channels).map((x) => x.externalId);
+        const present = new Set((kind === 'services' ? mapped.services : mapped.channels).map((x) => x.externalId));
+        // Compared here rather than with "<> all($2)" in SQL, which is quadratic in the catalog's size.
         const r = await tx.query<{ external_id: string }>(
-          `select external_id from ${table} where tenant_id = $1 and external_id is not null and not (external_id = any($2::text[]))
-           order by external_id`,
-          [tenantId, present],
+          `select external_id from ${table} where tenant_id = $1 and external_id is not null order by external_id`,
+          [tenantId],
         );
-        report[kind].missing = r.rows.length;
-        report[kind].missingIds = r.rows.slice(0, 100).map((x) => x.external_id);
+        const missing = r.rows.map((x) => x.external_id).filter((id) => !present.has(id));
+        report[kind].missing = missing.length;
+        report[kind].missingIds = missing.slice(0, 100);
       }
       for (const k of ['created', 'updated', 'unchanged', 'missing'] as const) report[k] = report.services[k] + report.channels[k];
       const changed = report.created + report.updated + report.organizations.created + report.organizations.updated > 0;
@@ -305,6 +306,8 @@ async function upsertChannels(
 ) {
   const known = await existing(tx, 'catalog_channels', tenantId, list.map((c) => c.externalId));
   const ids = new Map<string, string>();
+  const created: unknown[][] = [];
+  const saved: Record<string, unknown>[] = [];
   for (const c of list) {
     const orgId = c.organizationExternalId ? (orgIds.get(c.organizationExternalId) ?? null) : null;
     const hash = contentHash(c);
@@ -315,31 +318,45 @@ async function upsertChannels(
       continue;
     }
     const values = channelValues(c, orgId, hash);
-    let saved: Record<string, unknown>;
     if (row) {
       const set = CHANNEL_COLUMNS.map((col, i) => `${col} = $${i + 3}`).join(', ');
       const r = await tx.query(
         `update catalog_channels set ${set}, updated_at = now(), updated_by = $${CHANNEL_COLUMNS.length + 3} where tenant_id = $1 and id = $2 returning *`,
         [tenantId, row.id, ...values, by],
       );
-      saved = r.rows[0];
+      saved.push(r.rows[0]);
       report.channels.updated++;
     } else {
-      const placeholders = CHANNEL_COLUMNS.map((_, i) => `$${i + 3}`).join(', ');
-      const r = await tx.query(
-        `insert into catalog_channels (tenant_id, external_id, ${CHANNEL_COLUMNS.join(', ')}, updated_by) values ($1, $2, ${placeholders}, $${CHANNEL_COLUMNS.length + 3}) returning *`,
-        [tenantId, c.externalId, ...values, by],
-      );
-      saved = r.rows[0];
+      created.push([tenantId, c.externalId, ...values, by]);
       report.channels.created++;
     }
-    ids.set(c.externalId, saved.id as string);
-    const channel = channelFromRow(saved);
+  }
+  saved.push(...(await insertMany(tx, 'catalog_channels', ['tenant_id', 'external_id', ...CHANNEL_COLUMNS, 'updated_by'], created)));
+  for (const row of saved) {
+    const channel = channelFromRow(row);
+    ids.set(channel.externalId!, channel.id);
     // Units (service locations) are routable on their own; other channels are found through their services.
     if (channel.kind === 'service_location' && channel.status === 'published') await deps.searchIndex.put(tx, tenantId, unitDocument(channel));
     else if (channel.kind === 'service_location') await deps.searchIndex.remove(tx, tenantId, 'unit', channel.id);
   }
   return ids;
+}
+
+/**
+ * Multi-row insert in chunks, returning the rows: one statement per few hundred items instead
+ * of one per item (a 10,000-service catalog imports in seconds, not a minute, on PGlite).
+ */
+async function insertMany(tx: Queryable, table: string, columns: string[], rows: unknown[][]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const chunk = Math.max(1, Math.floor(8000 / columns.length));
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const params: unknown[] = [];
+    const tuples = part.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+    const r = await tx.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} returning *`, params);
+    out.push(...r.rows);
+  }
+  return out;
 }
 
 const SERVICE_COLUMNS = [
@@ -393,6 +410,9 @@ async function upsertServices(
   report: ImportReport,
 ) {
   const known = await existing(tx, 'catalog_services', tenantId, list.map((s) => s.externalId));
+  const byExternalId = new Map(list.map((s) => [s.externalId, s]));
+  const created: unknown[][] = [];
+  const saved: Record<string, unknown>[] = [];
   for (const s of list) {
     const orgId = s.organizationExternalId ? (orgIds.get(s.organizationExternalId) ?? null) : null;
     // The links are part of the hash: a service whose channels changed is updated.
@@ -403,35 +423,44 @@ async function upsertServices(
       continue;
     }
     const values = serviceValues(s, orgId, hash);
-    let saved: Record<string, unknown>;
     if (row) {
       const set = SERVICE_COLUMNS.map((col, i) => `${col} = $${i + 3}`).join(', ');
       const r = await tx.query(
         `update catalog_services set ${set}, updated_at = now(), updated_by = $${SERVICE_COLUMNS.length + 3} where tenant_id = $1 and id = $2 returning *`,
         [tenantId, row.id, ...values, by],
       );
-      saved = r.rows[0];
+      saved.push(r.rows[0]);
       report.services.updated++;
     } else {
-      const placeholders = SERVICE_COLUMNS.map((_, i) => `$${i + 3}`).join(', ');
-      const r = await tx.query(
-        `insert into catalog_services (tenant_id, external_id, ${SERVICE_COLUMNS.join(', ')}, updated_by) values ($1, $2, ${placeholders}, $${SERVICE_COLUMNS.length + 3}) returning *`,
-        [tenantId, s.externalId, ...values, by],
-      );
-      saved = r.rows[0];
+      created.push([tenantId, s.externalId, ...values, by]);
       report.services.created++;
     }
-    const service = serviceFromRow(saved);
-    // Links follow the document: replaced as a whole, in the document's order.
-    await tx.query(`delete from catalog_service_channels where tenant_id = $1 and service_id = $2`, [tenantId, service.id]);
-    const linked = s.channelExternalIds.map((x) => channelIds.get(x)).filter((x): x is string => !!x);
-    if (linked.length) {
-      await tx.query(
-        `insert into catalog_service_channels (tenant_id, service_id, channel_id, position)
-         select $1, $2, c.id, c.pos::int from unnest($3::uuid[]) with ordinality as c(id, pos)`,
-        [tenantId, service.id, linked],
-      );
-    }
+  }
+  const updatedIds = saved.map((r) => r.id as string);
+  saved.push(...(await insertMany(tx, 'catalog_services', ['tenant_id', 'external_id', ...SERVICE_COLUMNS, 'updated_by'], created)));
+
+  // Links follow the document: replaced as a whole for every written service, in the document's order.
+  if (updatedIds.length) await tx.query(`delete from catalog_service_channels where tenant_id = $1 and service_id = any($2::uuid[])`, [tenantId, updatedIds]);
+  const link = { services: [] as string[], channels: [] as string[], positions: [] as number[] };
+  for (const row of saved) {
+    const mapped = byExternalId.get(row.external_id as string)!;
+    mapped.channelExternalIds.forEach((x, i) => {
+      const channelId = channelIds.get(x);
+      if (!channelId) return;
+      link.services.push(row.id as string);
+      link.channels.push(channelId);
+      link.positions.push(i + 1);
+    });
+  }
+  if (link.services.length) {
+    await tx.query(
+      `insert into catalog_service_channels (tenant_id, service_id, channel_id, position)
+       select $1, u.s, u.c, u.p from unnest($2::uuid[], $3::uuid[], $4::int[]) as u(s, c, p)`,
+      [tenantId, link.services, link.channels, link.positions],
+    );
+  }
+  for (const row of saved) {
+    const service = serviceFromRow(row);
     if (service.status === 'published') await deps.searchIndex.put(tx, tenantId, serviceDocument(service));
     else await deps.searchIndex.remove(tx, tenantId, 'service', service.id);
   }

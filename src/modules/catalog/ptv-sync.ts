@@ -92,7 +92,7 @@ export class PtvFetchError extends Error {
 export async function fetchPtvDocument(url: string, opts: { timeoutMs: number; maxBytes: number }): Promise<unknown> {
   let res: Response;
   const signal = AbortSignal.timeout(opts.timeoutMs);
-  const timedOut = () => new PtvFetchError(`no answer from the PTV URL within ${Math.round(opts.timeoutMs / 1000)} s`, true);
+  const timedOut = () => new PtvFetchError(`no answer from the PTV URL within ${opts.timeoutMs >= 1000 ? `${Math.round(opts.timeoutMs / 1000)} s` : `${opts.timeoutMs} ms`}`, true);
   try {
     res = await fetch(url, { signal, headers: { accept: 'application/json' } });
   } catch (e) {
