@@ -120,6 +120,24 @@ describeE2E('smart routing in Chromium (combobox, keyboard, no JS, axe)', () => 
     expectNoErrors();
   });
 
+  test('the search report for customer service, axe-clean in fi and sv', async () => {
+    const page = await newPage();
+    const o = e2e.origin(HOST_A);
+    // A search that finds nothing good goes into the report.
+    await visit(page, `${o}/fi/search?q=${encodeURIComponent('avantouinti qwxyzzy')}`);
+    await page.goto(`${o}/fi/staff/sign-in?next=${encodeURIComponent('/fi/staff/search-report')}`);
+    await page.locator('input[name="email"]').fill('asiakaspalvelu@esimerkkila.fi');
+    await page.locator('input[name="password"]').fill('Aukio-demo-2026!');
+    await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/staff/search-report')), page.locator('button[type="submit"]').first().click()]);
+    await visit(page, `${o}/fi/staff/search-report?days=7`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Mitä asukkaat eivät löytäneet');
+    expect(await page.locator('table').innerText()).toContain('avantouinti qwxyzzy');
+    await screenshot(page, 'fi-search-report');
+    await visit(page, `${o}/sv/staff/search-report?days=30`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Vad invånarna inte hittade');
+    expectNoErrors();
+  });
+
   for (const lang of ['fi', 'sv'] as const) {
     test(`/${lang}: results and "nothing matched well" pages are axe-clean`, async () => {
       const page = await newPage();

@@ -28,16 +28,22 @@ export default function SearchReport() {
       <title>{t('reportTitle')}</title>
       <h1>{t('reportTitle')}</h1>
       <p>{t('reportIntro')}</p>
-      <form method="get" className="filters">
-        <label htmlFor="days">{t('reportPeriod')}</label>{' '}
-        <select id="days" name="days" defaultValue={String(days)}>
-          {PERIODS.map((d) => (
-            <option key={d} value={d}>
-              {t(`period${d}`)}
-            </option>
-          ))}
-        </select>{' '}
-        <button type="submit">{t('show')}</button>
+      <form method="get">
+        <div className="toolbar">
+          <div className="field">
+            <label htmlFor="days">{t('reportPeriod')}</label>
+            <select id="days" name="days" defaultValue={String(days)}>
+              {PERIODS.map((d) => (
+                <option key={d} value={d}>
+                  {t(`period${d}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <button type="submit">{t('show')}</button>
+          </div>
+        </div>
       </form>
       {rows.length === 0 ? (
         <p role="status">{t('reportEmpty')}</p>
