@@ -20,7 +20,7 @@ const EXTRA_STOP: Record<Lang, string[]> = {
     'saanko', 'saako', 'voinko', 'voiko', 'voin', 'voi', 'voisin', 'onko', 'olisiko', 'pitääkö', 'pitää', 'pitäisi', 'täytyy',
     'tarvitsen', 'tarvitsisin', 'haluan', 'haluaisin', 'kun', 'jos', 'vaikka', 'että', 'koska', 'meidän', 'minun', 'mun',
     'mulla', 'minulla', 'meillä', 'sinun', 'teidän', 'enää', 'vielä', 'nyt', 'jo', 'myös', 'kanssa', 'kiitos', 'hei', 'moi',
-    'apua', 'asia', 'asiaa', 'joku', 'jokin', 'jotain', 'jossain', 'tehdä', 'teen', 'teenkö', 'kenelle', 'keneen', 'kehen',
+    'apua', 'asia', 'asiaa', 'joku', 'jokin', 'jotain', 'jossain', 'pois', 'ihan', 'vaan', 'sitten', 'taas', 'aina', 'tehdä', 'teen', 'teenkö', 'kenelle', 'keneen', 'kehen',
     'saa', 'saan', 'saada', 'sain', 'oli', 'olen', 'ole', 'on', 'ei',
   ],
   sv: [
