@@ -166,6 +166,8 @@ export const DEMO_SYNONYMS: Record<Lang, [term: string, expansion: string][]> = 
     ['nettisivu', 'verkkosivu'],
     ['haen', 'hakeminen'],
     ['hakea', 'hakeminen'],
+    ['haku', 'hakeminen'],
+    ['hakemus', 'hakeminen'],
     ['lompakko', 'löytötavarat'],
     ['avaimet', 'löytötavarat'],
     ['hukkasin', 'löytötavarat'],
