@@ -30,7 +30,7 @@ const EXTRA_STOP: Record<Lang, string[]> = {
   ],
   en: [
     'how', 'where', 'what', 'who', 'which', 'when', 'why', 'much', 'many', 'can', 'could', 'i', 'we', 'my', 'our', 'need',
-    'want', 'get', 'do', 'does', 'please', 'help', 'hello', 'someone', 'something', 'using', 'use',
+    'want', 'get', 'do', 'does', 'please', 'help', 'hello', 'someone', 'something', 'using', 'use', 'per', 'tell',
   ],
 };
 const STOP: Record<Lang, Set<string>> = {
@@ -41,6 +41,20 @@ const STOP: Record<Lang, Set<string>> = {
 
 export function isStopWord(lang: Lang, word: string): boolean {
   return STOP[lang].has(word);
+}
+
+/**
+ * Stems of everyday verbs of wanting and needing in every inflection ("tarvitsee", "tarvitaan",
+ * "haluaisimme"): a question is about its topic, not about needing it.
+ */
+const STOP_STEMS: Record<Lang, Set<string>> = {
+  fi: new Set(['tarv', 'tarvits', 'tarvitsis', 'tarvit', 'halu', 'halua', 'haluais', 'pitä', 'täyty', 'vois', 'tehd']),
+  sv: new Set(['behöv', 'vill', 'måst']),
+  en: new Set(['need', 'want']),
+};
+
+export function isStopStem(lang: Lang, stem: string): boolean {
+  return STOP_STEMS[lang].has(stem);
 }
 
 /** Lowercase NFC text with only letters, digits, spaces and inner hyphens. */

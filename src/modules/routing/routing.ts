@@ -5,6 +5,7 @@ import {
   FIELD_NAME,
   FIELD_WEIGHT,
   FTS_CONFIG,
+  isStopStem,
   isStopWord,
   normalize,
   parseTsvector,
@@ -293,6 +294,7 @@ export class RoutingService {
     const typos: string[] = [];
     for (const w of words) {
       const s = stem(w);
+      if (s && isStopStem(lang, s)) continue;
       // When the catalog uses the resident's own word, that literal match leads and the
       // synonyms count a little less than when the word is unknown to it (päikky).
       const syn = this.synonymAlts(synonyms, w, s, normalized, stem).map((a) => (strong(s) ? { ...a, factor: a.factor * LITERAL_SYNONYM_FACTOR } : a));
@@ -351,7 +353,7 @@ export class RoutingService {
     const alts: Alternative[] = [];
     for (const s of synonyms) {
       let hit: boolean;
-      if (s.term.includes(' ')) hit = ` ${normalized} `.includes(` ${s.term} `) && s.term.split(' ').includes(word);
+      if (/[\s-]/.test(s.term)) hit = ` ${normalized} `.includes(` ${s.term} `) && s.term.split(/[\s-]/).includes(word);
       else {
         const ts = stemOf(s.term);
         // The term itself, or a form of it: same or nearly same stem, or (where the stemmer
@@ -362,13 +364,19 @@ export class RoutingService {
           (s.term.length >= 5 && word.startsWith(s.term.slice(0, -1)) && word.length - s.term.length <= 3);
       }
       if (!hit) continue;
-      const lexemes: string[] = [];
-      for (const w of tokenize(s.expansion)) {
-        const e = stemOf(w);
-        // Very short stems ("kat" of katko) match too little; the word itself finds compounds (vesikatko).
-        if (e) lexemes.push(e.length < 4 && w.length >= 4 ? w : e);
+      const words = tokenize(s.expansion);
+      const candidates: string[][] = [];
+      if (words.length === 1) {
+        // A very short stem ("kat" of katko) matches little; the word itself finds compounds
+        // (vesikatko), and the stem the word's own forms (fees → fee): both are tried.
+        const e = stemOf(words[0]);
+        if (e) candidates.push([e]);
+        if (words[0].length >= 4 && (!e || e.length < 4)) candidates.push([words[0]]);
+      } else {
+        const lexemes = words.map((w) => stemOf(w)).filter((e): e is string => !!e);
+        if (lexemes.length) candidates.push(lexemes);
       }
-      if (lexemes.length && !alts.some((a) => a.lexemes.join(' ') === lexemes.join(' '))) alts.push({ lexemes, factor: 0.95 });
+      for (const lexemes of candidates) if (!alts.some((a) => a.lexemes.join(' ') === lexemes.join(' '))) alts.push({ lexemes, factor: 0.95 });
     }
     return alts;
   }
