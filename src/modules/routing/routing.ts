@@ -299,8 +299,15 @@ export class RoutingService {
       // synonyms count a little less than when the word is unknown to it (päikky).
       const syn = this.synonymAlts(synonyms, w, s, normalized, stem).map((a) => (strong(s) ? { ...a, factor: a.factor * LITERAL_SYNONYM_FACTOR } : a));
       if (!s && !syn.length) continue; // a PostgreSQL stop word
+      // A stem cut very short ("kot" of kotiin) finds no compounds; the word's first letters
+      // do (koti → kotihoito).
+      const head = s && s.length < 4 && w.length >= 5 && this.knownStem(lex, w.slice(0, 4)) ? [{ lexemes: [w.slice(0, 4)], factor: 0.8 }] : [];
       if (strong(s) || syn.length) {
-        concepts.push(this.concept(w, [...(s ? knownAlts(s, 1) : []), ...syn], lex));
+        concepts.push(this.concept(w, [...(s ? knownAlts(s, 1) : []), ...head, ...syn], lex));
+        continue;
+      }
+      if (head.length) {
+        concepts.push(this.concept(w, head, lex));
         continue;
       }
       const vocab = {
