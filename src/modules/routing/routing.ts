@@ -16,26 +16,26 @@ import {
 
 /**
  * The routing engine: "what do you need?" in the resident's own words → ranked services,
- * units and pages. PostgreSQL does the language work and the retrieval (finnish/swedish/english
- * full-text vectors with field weights, pg_trgm for typos); this file decides what the query
- * means and re-ranks the candidates:
+ * units and pages. PostgreSQL does the language work (finnish/swedish/english full-text
+ * vectors with field weights, generated in migration 0004; the same configurations stem the
+ * query; pg_trgm finds typos); this file decides what the query means and ranks:
  *
  * 1. The query is normalized and cut into words; filler words go.
- * 2. Each word becomes a *concept*: its PostgreSQL stem, plus the expansions of the tenant's
- *    synonyms (search_synonyms, read on every query), or — when the index does not know the
- *    word — the parts of the compound it is made of (kuntosali|kortti), or the indexed words it
- *    is a typo of (pg_trgm similarity over search_vocabulary).
- * 3. Candidates come from one full-text query with every alternative OR-ed (prefix matches
- *    so inflected and compound forms meet), ordered by ts_rank with the field weights.
- * 4. Each candidate is scored by weighted field coverage: for every concept, its rarity (IDF
- *    over the tenant's documents) times the weight of the best field it matched in. Matching
- *    several concepts beats matching one word many times, and names beat descriptions.
- * 5. Promotions (search_promotions) put their item first. A top score that covers too little
+ * 2. Each word becomes a *concept*: its PostgreSQL stem (and regular variants), plus the
+ *    expansions of the tenant's synonyms (search_synonyms, read on every query), or — when the
+ *    index does not know the word — the parts of the compound it is made of (kuntosali|kortti),
+ *    or the indexed words it is a typo of (pg_trgm similarity over search_vocabulary).
+ * 3. Every document matching a concept is scored by weighted field coverage: for every
+ *    concept, its rarity (IDF over the tenant's documents) times the weight of the best field
+ *    it matched in. Words are OR-ed; matching several concepts beats matching one word many
+ *    times, and names beat descriptions. A well-covered name gets a bonus.
+ * 4. Promotions (search_promotions) put their item first. A top score that covers too little
  *    of the query is "not confident": the caller says so instead of showing noise.
  *
- * Statistics derived from the index (document frequencies, the word list) are kept in memory
- * per tenant and index version; a trigger bumps the version on every index change, so each
- * query sees the current index. Synonyms and promotions are read fresh on every query.
+ * The ranking runs over postings read from the weighted vectors, kept in memory per tenant,
+ * language and index version; a trigger bumps the version on every index change, so each
+ * query sees the current index (README: why not in SQL). Synonyms and promotions are read
+ * fresh on every query.
  */
 
 export interface RouteOptions {
