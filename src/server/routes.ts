@@ -9,6 +9,7 @@ import { tenancyApi } from '../modules/tenancy/api.ts';
 import { orgUnitsApi } from '../modules/tenancy/org-units-api.ts';
 import { tenantSettingsApi } from '../modules/tenancy/settings-api.ts';
 import { realtimeApi } from './realtime.ts';
+import { routingApi } from '../modules/routing/api.ts';
 import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
@@ -25,6 +26,7 @@ export const apiRoutes: ApiRoutes[] = [
   samlRoutes,
   auditApi,
   realtimeApi,
+  routingApi,
   catalogImportApi,
   catalogEditApi,
   sitemapRoutes,

@@ -5,6 +5,7 @@ import { importPtvCatalog } from '../modules/catalog/ptv-import.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import type { Services } from './services.ts';
 import { seedContentPages } from './demo/content-pages.ts';
+import { seedDemoSynonyms } from '../modules/routing/demo-synonyms.ts';
 
 /** Demo data for the embedded default: two tenants, their org units and staff. */
 export const DEMO_ACCOUNTS = {
@@ -95,6 +96,8 @@ export async function seedDemo(services: Services): Promise<void> {
       );
       const tenantId = rows[0].id;
       for (const h of t.hosts) await tx.query('insert into tenant_hosts (hostname, tenant_id) values ($1,$2)', [h, tenantId]);
+      // The demo city's own everyday-words list for the routing engine (staff edit it in the console).
+      if (t.slug === 'esimerkkila') await seedDemoSynonyms(tx, tenantId);
 
       const unit = async (kind: string, names: Localized, parentId: string | null) =>
         (

@@ -15,6 +15,7 @@ import { DevIdentityAdapter } from '../adapters/identity/dev.ts';
 import { SamlIdentityAdapter } from '../adapters/identity/saml.ts';
 import { TenancyService } from '../modules/tenancy/tenants.ts';
 import { SearchIndex } from '../modules/routing/search-index.ts';
+import { RoutingService } from '../modules/routing/routing.ts';
 import { ContentVersions } from '../modules/catalog/content-version.ts';
 import { CatalogEditService } from '../modules/catalog/edit.ts';
 import { ContentPageService } from '../modules/catalog/pages.ts';
@@ -65,6 +66,8 @@ export interface Services {
   synonyms: SynonymService;
   /** Residents' read side of the catalog: published services, units, topics, content pages. */
   catalogReader: CatalogReader;
+  /** The routing engine ("What do you need?"): ranked services, units and pages for a resident's words. */
+  routing: RoutingService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -129,6 +132,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     contentPages: new ContentPageService(catalogDeps),
     synonyms: new SynonymService(db, audit),
     catalogReader: new CatalogReader(db),
+    routing: new RoutingService(db),
   } as Omit<Services, 'staffAuth'> as Services;
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);

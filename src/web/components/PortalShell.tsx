@@ -9,6 +9,7 @@ import { useRoot } from '../root.tsx';
 import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 import { L } from './Text.tsx';
+import { SearchCombobox } from './SearchCombobox.tsx';
 
 /** Header, search, footer and landmarks around every resident page. */
 export function PortalShell({ children }: { children: ReactNode }) {
@@ -130,7 +131,7 @@ export function SearchBox({ defaultValue = '', large = false }: { defaultValue?:
         </p>
       )}
       <div className="search-row">
-        <input id={id} name="q" type="search" defaultValue={defaultValue} maxLength={200} aria-describedby={large ? `${id}-hint` : undefined} autoComplete="off" />
+        <SearchCombobox id={id} defaultValue={defaultValue} describedBy={large ? `${id}-hint` : undefined} />
         <button type="submit">{t('searchButton')}</button>
       </div>
     </form>

@@ -4,17 +4,60 @@ import { useRoot } from '../root.tsx';
 import { format, translator } from '../i18n/define.ts';
 import { portal } from '../i18n/portal.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
+import { routingText } from '../i18n/routing.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
 
-export function loader({ context, params, request }: LoaderArgs) {
+interface Hit {
+  key: string;
+  href: string;
+  title: string;
+  titleLang: string | null;
+  summary: string;
+  summaryLang: string | null;
+  kind: 'service' | 'unit' | 'page';
+}
+
+/**
+ * The plain results page (works without JavaScript): the routing engine's ranked results,
+ * each link going through /{lang}/search/go so the anonymous log learns which result was
+ * opened. When nothing matched well it says so and offers the tenant's contact details
+ * instead of a list of poor matches. The tenant's built-in pages (accessibility statement,
+ * privacy notice) are searched too and listed after the catalog's results.
+ */
+export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
   const q = (new URL(request.url).searchParams.get('q') ?? '').trim().slice(0, 200);
-  return context.services.tenancy.searchPages(context.tenant, lang, q).then((results) => ({ lang, q, results }));
+  if (!q) return { lang, q, confident: false, results: [] as Hit[] };
+  const [routed, pages] = await Promise.all([
+    context.services.routing.route(context.tenant, q, lang, { log: true }),
+    context.services.tenancy.searchPages(context.tenant, lang, q),
+  ]);
+  const results: Hit[] = routed.confident
+    ? routed.results.map((r, i) => ({
+        key: `${r.kind}:${r.id}`,
+        href: `/${lang}/search/go?${new URLSearchParams({ ...(routed.queryId ? { qid: routed.queryId } : {}), kind: r.kind, id: r.id, rank: String(i + 1) })}`,
+        title: r.title,
+        titleLang: r.titleLang !== lang ? r.titleLang : null,
+        summary: r.summary,
+        summaryLang: r.summaryLang !== lang ? r.summaryLang : null,
+        kind: r.kind,
+      }))
+    : [];
+  // A built-in page whose title holds a word of the query ("tietosuoja" → Tietosuojaseloste)
+  // is what was asked for and goes first; one found only in its text goes last.
+  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
+  for (const p of pages) {
+    const hit: Hit = { key: p.path, href: `/${lang}${p.path}`, title: p.title, titleLang: null, summary: p.excerpt, summaryLang: null, kind: 'page' };
+    if (words.some((w) => p.title.toLowerCase().includes(w))) results.unshift(hit);
+    else results.push(hit);
+  }
+  return { lang, q, confident: results.length > 0, results };
 }
 
 export default function Search() {
   const { lang, q, results } = useLoaderData<typeof loader>();
   const t = translator(portal, lang);
+  const r = translator(routingText, lang);
   return (
     <>
       <title>{q ? format(t('searchResultsFor'), { q }) : t('searchTitle')}</title>
@@ -23,20 +66,23 @@ export default function Search() {
         <p>{t('searchEmpty')}</p>
       ) : results.length === 0 ? (
         <div role="status">
-          <p>{t('searchNoResults', { q })}</p>
-          <p>{t('searchNoResultsHelp')}</p>
+          <p>{r('noGoodMatch', { q })}</p>
+          <p>{r('noGoodMatchHelp')}</p>
           <ContactLine />
         </div>
       ) : (
         <>
           <p role="status">{results.length === 1 ? translator(portalShell, lang)('resultCountOne') : t('resultCount', { n: results.length })}</p>
           <ol className="results">
-            {results.map((r) => (
-              <li key={r.path}>
+            {results.map((x) => (
+              <li key={x.key}>
                 <h2>
-                  <a href={`/${lang}${r.path}`}>{r.title}</a>
+                  <a href={x.href} lang={x.titleLang ?? undefined}>
+                    {x.title}
+                  </a>
                 </h2>
-                <p>{r.excerpt}</p>
+                <p className="result-kind">{r(`kind_${x.kind}`)}</p>
+                {x.summary && <p lang={x.summaryLang ?? undefined}>{x.summary}</p>}
               </li>
             ))}
           </ol>
@@ -68,4 +114,9 @@ function ContactLine() {
       )}
     </p>
   );
+}
+
+/** Every search is logged (anonymously): a cached page would skip the log. */
+export function headers() {
+  return { 'Cache-Control': 'no-store' };
 }

@@ -63,6 +63,7 @@ const DESCRIPTION = {
   navJobs: 'descJobs',
   navOutbox: 'descOutbox',
   navSecurity: 'descSecurity',
+  navSearchReport: 'descSearchReport',
   navCatalogImport: 'descCatalogImport',
   navCatalogServices: 'descCatalogServices',
   navCatalogUnits: 'descCatalogUnits',

@@ -23,7 +23,8 @@ export interface StaffNavItem {
     | 'navPages'
     | 'navSynonyms'
     | 'navPromotions'
-    | 'navCatalogImport';
+    | 'navCatalogImport'
+    | 'navSearchReport';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -35,6 +36,7 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/pages', label: 'navPages', roles: ['communications'] },
   { path: '/synonyms', label: 'navSynonyms', roles: ['communications'] },
   { path: '/promotions', label: 'navPromotions', roles: ['communications'] },
+  { path: '/search-report', label: 'navSearchReport', roles: ['communications', 'customer_service'] },
   { path: '/catalog/import', label: 'navCatalogImport', roles: ['communications'] },
   { path: '/outbox', label: 'navOutbox', roles: ['tenant_admin', 'communications', 'customer_service'] },
   { path: '/users', label: 'navUsers', roles: ['tenant_admin'] },
