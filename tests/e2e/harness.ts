@@ -97,8 +97,9 @@ function watch(page: Page) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
-    // The expected status of an error page shows up as a console error; visit() checks the status itself.
-    if (/^Failed to load resource: the server responded with a status of (404|403|401|400|429)/.test(text)) return;
+    // The expected status of an error page, or of a refused form post (409 duplicate or stale,
+    // 422 invalid), shows up as a console error; the tests check statuses and messages themselves.
+    if (/^Failed to load resource: the server responded with a status of (404|403|401|400|409|422|429)/.test(text)) return;
     list.push(`console: ${text}`);
   });
 }
