@@ -195,6 +195,8 @@ for (const engine of engines()) {
         const res = await getA(path);
         expect(res.status, path).toBe(404);
         expect(res.headers.get('location')).toBeNull();
+        // The portal's localized error page, not a bare JSON body.
+        expect(res.headers.get('content-type')).toContain('text/html');
       }
     });
 

@@ -10,7 +10,8 @@ const ITEM_PATH = /^\/(services|units|pages)\/[\w-]+$/;
  * /{lang}/search/go?qid=&kind=&id=&rank= — a result link of the results page: records the
  * click in the anonymous query log and 303-redirects to the item. The target is looked up by
  * kind and id in this tenant's index, never taken from the URL, so this is no open redirect;
- * a missing or malformed qid still reaches the item, only unlogged.
+ * a missing or malformed qid still reaches the item, only unlogged. It sits in the portal
+ * layout (with an empty component) so a broken link gets the portal's localized 404 page.
  */
 export async function loader({ context, params, request }: LoaderArgs) {
   const lang = pageLang(context, params);
@@ -28,4 +29,9 @@ export async function loader({ context, params, request }: LoaderArgs) {
       : await routing.itemPath(context.tenant.id, kindOk, id);
   if (!path || !ITEM_PATH.test(path)) throw data({ code: 'not_found' }, { status: 404 });
   return redirect(`/${lang}${path}`, { status: 303, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/** Never rendered: the loader always redirects or throws. */
+export default function SearchGo() {
+  return null;
 }
