@@ -3,27 +3,32 @@ import type { Lang } from '../../platform/i18n.ts';
 import type { CatalogEditKey } from '../i18n/catalog-edit.ts';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { fieldId } from './admin-page.ts';
-import { Breadcrumbs, type T } from './catalog-edit-ui.tsx';
+import { Form } from 'react-router';
+import { CsrfField } from '../components/Csrf.tsx';
+import { Breadcrumbs, Field, langName, type T } from './catalog-edit-ui.tsx';
 
 /**
- * The parts the catalog list pages (services, units, content pages) share: the page head
- * with its "new" button, the GET filter form (works without JavaScript) and the result
+ * The parts the catalog list pages (services, units, content pages; synonyms and promoted
+ * answers) share: the page head with its "new" button, the add form's language select, a
+ * row's delete button, the GET filter form (works without JavaScript) and the result
  * count + table. Each page keeps its own loader, columns and cells.
  */
 
-/** Title, breadcrumbs, heading, intro and the link to create a new item. */
-export function ListHead({ lang, t, title, intro, newHref, newLabel }: { lang: Lang; t: T; title: CatalogEditKey; intro: CatalogEditKey; newHref: string; newLabel: CatalogEditKey }) {
+/** Title, breadcrumbs, heading, intro and, if given, the link to create a new item. */
+export function ListHead({ lang, t, title, intro, newHref, newLabel }: { lang: Lang; t: T; title: CatalogEditKey; intro: CatalogEditKey; newHref?: string; newLabel?: CatalogEditKey }) {
   return (
     <>
       <title>{t(title)}</title>
       <Breadcrumbs t={t} items={[{ href: `/${lang}/staff`, label: t('consoleHome') }, { label: t(title) }]} />
       <h1>{t(title)}</h1>
       <p>{t(intro)}</p>
-      <p>
-        <a className="button" href={newHref}>
-          {t(newLabel)}
-        </a>
-      </p>
+      {newHref && newLabel && (
+        <p>
+          <a className="button" href={newHref}>
+            {t(newLabel)}
+          </a>
+        </p>
+      )}
     </>
   );
 }
@@ -58,6 +63,37 @@ export function FilterSelect({ t, name, label, value, options }: { t: T; name: s
         ))}
       </select>
     </div>
+  );
+}
+
+/** The language select of an add form (synonyms, promoted answers): the tenant's languages. */
+export function LanguageField({ t, languages, value, error }: { t: T; languages: Lang[]; value: string; error: string | undefined }) {
+  return (
+    <Field name="lang" label={t('fieldLanguage')} error={error} t={t}>
+      {(aria) => (
+        <select {...aria} defaultValue={value}>
+          {languages.map((l) => (
+            <option key={l} value={l}>
+              {langName(t, l)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A row's delete button: its own plain POST (intent=delete), named for what it removes. */
+export function DeleteForm({ t, id, label }: { t: T; id: string; label: string }) {
+  return (
+    <Form method="post" reloadDocument>
+      <CsrfField />
+      <input type="hidden" name="intent" value="delete" />
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" className="secondary small" aria-label={label}>
+        {t('delete')}
+      </button>
+    </Form>
   );
 }
 
