@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Lang, Localized } from '../../platform/i18n.ts';
 import type {
-  Address,
+  Channel,
   ChannelKind,
   ChargeType,
   Classification,
   LocalizedList,
   OpeningHour,
-  PhoneNumber,
   ServiceHours,
   ServiceType,
   Weekday,
@@ -324,25 +323,11 @@ export interface MappedService {
   externalModified: string | null;
 }
 
-export interface MappedChannel {
+/** A PTV channel mapped to the stored channel's fields (the rows' ids, org unit and times are the importer's). */
+export interface MappedChannel extends Omit<Channel, 'id' | 'tenantId' | 'externalId' | 'organizationId' | 'status' | 'orgUnitId' | 'updatedAt'> {
   externalId: string;
   organizationExternalId: string | null;
-  kind: ChannelKind;
   status: 'published' | 'archived';
-  names: Localized;
-  summary: Localized;
-  description: Localized;
-  address: Address | null;
-  latitude: number | null;
-  longitude: number | null;
-  phones: PhoneNumber[];
-  email: string | null;
-  urls: Localized;
-  formIdentifier: Localized;
-  requiresAuthentication: boolean;
-  requiresSignature: boolean;
-  serviceHours: ServiceHours[];
-  languages: Lang[];
   externalModified: string | null;
 }
 
