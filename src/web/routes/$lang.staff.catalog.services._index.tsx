@@ -2,23 +2,19 @@ import { useLoaderData } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Pager, requireEditorPage, StatusBadge, useCatalogText, when } from '../staff/catalog-edit-ui.tsx';
-import { FilterForm, FilterSelect, ListHead, ResultTable, SOURCE_OPTIONS, STATUS_OPTIONS } from '../staff/catalog-list-ui.tsx';
+import { FilterForm, FilterSelect, ListHead, listQuery, pageOf, ResultTable, SOURCE_OPTIONS, STATUS_OPTIONS } from '../staff/catalog-list-ui.tsx';
 import { runLoader, type LoaderArgs } from '../server-helpers.ts';
 
 /** Services: filter by name, status and source (PTV or local), 50 per page. */
 export async function loader({ context, params, request }: LoaderArgs) {
   const { lang } = requireEditorPage(context, request, params);
-  const sp = new URL(request.url).searchParams;
-  const filter = { q: sp.get('q') ?? '', status: sp.get('status') ?? '', source: sp.get('source') ?? '' };
+  const { filter, page } = listQuery(request, ['q', 'status', 'source']);
   return runLoader(async () => {
-    const r = await context.services.catalogEdit.listServices(context.actor, context.tenant.id, { ...filter, page: Number(sp.get('page')) || 1 });
+    const r = await context.services.catalogEdit.listServices(context.actor, context.tenant.id, { ...filter, page });
     return {
       lang,
       filter,
-      page: r.page,
-      pageSize: r.pageSize,
-      total: r.total,
-      items: r.items.map((s) => ({ id: s.id, name: pick(s.names, lang), type: s.type, status: s.status, imported: s.externalId !== null, updatedAt: s.updatedAt })),
+      ...pageOf(r, (s) => ({ id: s.id, name: pick(s.names, lang), type: s.type, status: s.status, imported: s.externalId !== null, updatedAt: s.updatedAt })),
     };
   });
 }

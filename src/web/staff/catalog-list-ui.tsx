@@ -134,3 +134,15 @@ export function ResultTable({ t, label, total, empty, columns, live, children }:
     </>
   );
 }
+
+/** A list page's filter from its query string: each named field ('' when absent) and the page (1 when absent or not a number). */
+export function listQuery<K extends string>(request: Request, keys: readonly K[]): { filter: Record<K, string>; page: number } {
+  const sp = new URL(request.url).searchParams;
+  const filter = Object.fromEntries(keys.map((k) => [k, sp.get(k) ?? ''])) as Record<K, string>;
+  return { filter, page: Number(sp.get('page')) || 1 };
+}
+
+/** One page of a paged list result, its items mapped for the page. */
+export function pageOf<I, O>(r: { page: number; pageSize: number; total: number; items: I[] }, map: (item: I) => O) {
+  return { page: r.page, pageSize: r.pageSize, total: r.total, items: r.items.map(map) };
+}
