@@ -14,6 +14,7 @@ import {
   Field,
   FormProblem,
   formValues,
+  KIND_LABEL,
   langName,
   listFrom,
   localizedFrom,
@@ -97,13 +98,6 @@ export async function action({ context, params, request }: ActionArgs) {
   });
 }
 
-const KIND_LABEL = {
-  service_location: 'kindServiceLocation',
-  phone: 'kindPhone',
-  e_service: 'kindEService',
-  web_page: 'kindWebPage',
-  printable_form: 'kindPrintableForm',
-} as const;
 const CHARGE_LABEL = { Charged: 'chargeCharged', Free: 'chargeFree', Other: 'chargeOther' } as const;
 
 export default function ServiceEditor() {

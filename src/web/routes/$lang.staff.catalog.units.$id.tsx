@@ -16,6 +16,7 @@ import {
   Field,
   FormProblem,
   formValues,
+  KIND_LABEL,
   langName,
   localizedFrom,
   Notice,
@@ -171,14 +172,6 @@ export async function action({ context, params, request }: ActionArgs) {
     }
   });
 }
-
-const KIND_LABEL = {
-  service_location: 'kindServiceLocation',
-  phone: 'kindPhone',
-  e_service: 'kindEService',
-  web_page: 'kindWebPage',
-  printable_form: 'kindPrintableForm',
-} as const;
 
 export default function UnitEditor() {
   const { lang, channel, units, notice } = useLoaderData<typeof loader>();

@@ -1,7 +1,7 @@
 import { useLoaderData } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Pager, requireEditorPage, StatusBadge, useCatalogText, when } from '../staff/catalog-edit-ui.tsx';
+import { KIND_LABEL, Pager, requireEditorPage, StatusBadge, useCatalogText, when } from '../staff/catalog-edit-ui.tsx';
 import { FilterForm, FilterSelect, ListHead, listQuery, pageOf, ResultTable, SOURCE_OPTIONS, STATUS_OPTIONS } from '../staff/catalog-list-ui.tsx';
 import { runLoader, type LoaderArgs } from '../server-helpers.ts';
 
@@ -52,13 +52,5 @@ export default function UnitsList() {
     </>
   );
 }
-
-const KIND_LABEL = {
-  service_location: 'kindServiceLocation',
-  phone: 'kindPhone',
-  e_service: 'kindEService',
-  web_page: 'kindWebPage',
-  printable_form: 'kindPrintableForm',
-} as const;
 
 export const ErrorBoundary = AdminErrorBoundary;

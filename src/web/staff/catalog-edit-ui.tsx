@@ -168,6 +168,15 @@ export function Breadcrumbs({ items, t }: { items: { href?: string; label: React
   );
 }
 
+/** Message keys of the channel kinds (services' channels, unit lists and editors). */
+export const KIND_LABEL = {
+  service_location: 'kindServiceLocation',
+  phone: 'kindPhone',
+  e_service: 'kindEService',
+  web_page: 'kindWebPage',
+  printable_form: 'kindPrintableForm',
+} as const;
+
 const STATUS_LABEL = { draft: 'statusDraft', published: 'statusPublished', archived: 'statusArchived', changed: 'statusChanged' } as const;
 
 export function StatusBadge({ status, t }: { status: keyof typeof STATUS_LABEL; t: T }) {
