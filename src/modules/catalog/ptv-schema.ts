@@ -8,8 +8,8 @@ import type {
   Classification,
   LocalizedList,
   OpeningHour,
+  Service,
   ServiceHours,
-  ServiceType,
   Weekday,
 } from './model.ts';
 
@@ -302,22 +302,10 @@ function descriptions(list: { language: Lang; type: string; value: string }[], t
 const isPublished = (status: string | undefined) => status === undefined || status === 'Published';
 
 /** The imported columns of a catalog_services row (everything else is Aukio's own). */
-export interface MappedService {
+export interface MappedService extends Omit<Service, 'id' | 'tenantId' | 'externalId' | 'organizationId' | 'status' | 'localKeywords' | 'updatedAt'> {
   externalId: string;
   organizationExternalId: string | null;
-  type: ServiceType;
   status: 'published' | 'archived';
-  names: Localized;
-  alternativeNames: LocalizedList;
-  summary: Localized;
-  description: Localized;
-  userInstructions: Localized;
-  chargeType: ChargeType | null;
-  chargeDescription: Localized;
-  serviceClasses: Classification[];
-  targetGroups: Classification[];
-  keywords: LocalizedList;
-  languages: Lang[];
   /** Channel PTV ids in document order (only those in the document). */
   channelExternalIds: string[];
   externalModified: string | null;
