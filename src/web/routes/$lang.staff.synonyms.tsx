@@ -7,9 +7,8 @@ import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { DeleteForm, LanguageField, ListHead } from '../staff/catalog-list-ui.tsx';
 import {
+  addForm,
   editAction,
-  errorFor,
-  errorText,
   Field,
   FormProblem,
   formValues,
@@ -56,12 +55,7 @@ export default function SynonymsPage() {
   const result = useActionData() as EditResult | undefined;
   const { tenant } = useRoot();
   const t = useCatalogText();
-  const failure = result && !result.ok ? result : undefined;
-  const v = (name: string) => {
-    const x = failure?.values[name];
-    return typeof x === 'string' ? x : '';
-  };
-  const err = (name: string) => errorText(t, errorFor(failure?.fields, name));
+  const { v, err } = addForm(t, result);
   const languages = tenant.languages as Lang[];
   return (
     <>

@@ -365,6 +365,18 @@ export function editorForm(t: T, fields: Record<string, string> | undefined, sub
   };
 }
 
+/** An add form (synonyms, promoted answers): what was typed into it when refused (else the fallback) and its field errors. */
+export function addForm(t: T, result: EditResult | undefined) {
+  const failure = result && !result.ok ? result : undefined;
+  return {
+    v: (name: string, fallback = '') => {
+      const x = failure?.values[name];
+      return typeof x === 'string' ? x : fallback;
+    },
+    err: (name: string) => errorText(t, errorFor(failure?.fields, name)),
+  };
+}
+
 /** Title, breadcrumbs (console › list › item) and heading of an editor page. */
 export function EditorHead({ lang, t, list, listHref, title }: { lang: Lang; t: T; list: CatalogEditKey; listHref: string; title: { text: string; lang: Lang } }) {
   const other = title.lang !== lang ? title.lang : undefined;
