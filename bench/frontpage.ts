@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { CONNECTIONS, freePort, get, HOST, SECONDS, spawnAukio, spawnHello, stop, waitFor, WARMUP_SECONDS } from './harness.ts';
 
 /**
  * npm run bench: requests per second of the resident front page (anonymous, /fi) against
@@ -15,45 +14,6 @@ import autocannon from 'autocannon';
  *   frontpage_vs_hello=<ratio> rss_mb=<Aukio's resident memory after the run>
  * Details go to stderr. Targets (issue 2): ratio ≥ 0.25, RSS ≤ 300 MB.
  */
-const CONNECTIONS = 50;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 2;
-const HOST = 'esimerkkila.localhost';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host: HOST } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function waitFor(port: number, path: string, child: ChildProcess, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const r = await get(port, path).catch(() => null);
-    if (r?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`server on ${port} not ready in ${seconds}s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function load(url: string) {
   await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS, headers: { host: HOST } });
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { host: HOST } });
@@ -77,35 +37,14 @@ async function main() {
   try {
     // Aukio as it runs in production, on a fresh seeded embedded database.
     const aukioPort = await freePort();
-    // Exactly what `npm start` runs (it compiles the server to JavaScript when stale).
-    const aukio = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        SESSION_SECRET: randomBytes(32).toString('hex'),
-        SEED_DEMO: 'true',
-        COOKIE_SECURE: 'false',
-        DATA_DIR: dataDir,
-        PORT: String(aukioPort),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      },
-      // Logs are written (that cost is part of serving) but not kept.
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const aukio = spawnAukio(aukioPort, dataDir, randomBytes(32).toString('hex'));
     children.push(aukio);
     await waitFor(aukioPort, '/readyz', aukio, 180);
     const page = await get(aukioPort, '/fi');
     if (page.status !== 200 || !page.body.includes('Esimerkkilän kaupunki')) throw new Error(`front page answered ${page.status}`);
 
-    const helloPort = await freePort();
-    const hello = spawn(
-      process.execPath,
-      ['-e', `require('node:http').createServer((q, s) => s.end('hello world')).listen(${helloPort}, '127.0.0.1')`],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    const { port: helloPort, child: hello } = await spawnHello();
     children.push(hello);
-    await waitFor(helloPort, '/', hello, 30);
 
     const front = await load(`http://127.0.0.1:${aukioPort}/fi`);
     const rss = await serverRssMb(aukioPort);
@@ -118,8 +57,7 @@ async function main() {
     );
     console.log(`frontpage_vs_hello=${ratio.toFixed(2)} rss_mb=${Math.round(rss)}`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await Promise.all(children.map(stop));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { CONNECTIONS, freePort, get, HOST, SECONDS, spawnAukio, spawnHello, stop, waitFor, WARMUP_SECONDS } from './harness.ts';
 import { openDb } from '../src/platform/db.ts';
 import { insertCatalogFixture } from '../tests/helpers/catalog-fixture.ts';
 
@@ -22,45 +21,6 @@ import { insertCatalogFixture } from '../tests/helpers/catalog-fixture.ts';
  * Prints: service_page_uncached_vs_hello=… service_page_cached_vs_hello=… service_page_rendered_vs_hello=…
  * Targets (issue 3, not gates): uncached ≥ 0.15, cached ≥ 0.50.
  */
-const CONNECTIONS = 50;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 2;
-const HOST = 'esimerkkila.localhost';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host: HOST, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function waitFor(port: number, path: string, child: ChildProcess, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const r = await get(port, path).catch(() => null);
-    if (r?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`server on ${port} not ready in ${seconds}s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function load(url: string, opts: { headers?: Record<string, string>; uniquePaths?: boolean; expect?: '2xx' | '3xx'; connections?: number } = {}) {
   let n = 0;
   const base = new URL(url);
@@ -75,29 +35,6 @@ async function load(url: string, opts: { headers?: Record<string, string>; uniqu
   }
   if (r.errors || r.timeouts) console.error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total}`);
   return r;
-}
-
-function spawnAukio(port: number, dataDir: string, secret: string) {
-  return spawn(process.execPath, ['scripts/start.mjs'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      SESSION_SECRET: secret,
-      SEED_DEMO: 'true',
-      COOKIE_SECURE: 'false',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
 }
 
 async function main() {
@@ -130,14 +67,8 @@ async function main() {
     const revalidated = await get(port, path, { cookie: `aukio_csrf=${csrf}`, 'if-none-match': etag });
     if (revalidated.status !== 304) throw new Error(`If-None-Match answered ${revalidated.status}`);
 
-    const helloPort = await freePort();
-    const hello = spawn(
-      process.execPath,
-      ['-e', `require('node:http').createServer((q, s) => s.end('hello world')).listen(${helloPort}, '127.0.0.1')`],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    const { port: helloPort, child: hello } = await spawnHello();
     children.push(hello);
-    await waitFor(helloPort, '/', hello, 30);
 
     const url = `http://127.0.0.1:${port}${path}`;
     // hello before and after: on a shared machine its rate moves a lot; the mean is fairer.

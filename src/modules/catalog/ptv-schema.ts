@@ -2,15 +2,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Lang, Localized } from '../../platform/i18n.ts';
 import type {
-  Address,
+  Channel,
   ChannelKind,
   ChargeType,
   Classification,
   LocalizedList,
   OpeningHour,
-  PhoneNumber,
+  Service,
   ServiceHours,
-  ServiceType,
   Weekday,
 } from './model.ts';
 
@@ -303,46 +302,20 @@ function descriptions(list: { language: Lang; type: string; value: string }[], t
 const isPublished = (status: string | undefined) => status === undefined || status === 'Published';
 
 /** The imported columns of a catalog_services row (everything else is Aukio's own). */
-export interface MappedService {
+export interface MappedService extends Omit<Service, 'id' | 'tenantId' | 'externalId' | 'organizationId' | 'status' | 'localKeywords' | 'updatedAt'> {
   externalId: string;
   organizationExternalId: string | null;
-  type: ServiceType;
   status: 'published' | 'archived';
-  names: Localized;
-  alternativeNames: LocalizedList;
-  summary: Localized;
-  description: Localized;
-  userInstructions: Localized;
-  chargeType: ChargeType | null;
-  chargeDescription: Localized;
-  serviceClasses: Classification[];
-  targetGroups: Classification[];
-  keywords: LocalizedList;
-  languages: Lang[];
   /** Channel PTV ids in document order (only those in the document). */
   channelExternalIds: string[];
   externalModified: string | null;
 }
 
-export interface MappedChannel {
+/** A PTV channel mapped to the stored channel's fields (the rows' ids, org unit and times are the importer's). */
+export interface MappedChannel extends Omit<Channel, 'id' | 'tenantId' | 'externalId' | 'organizationId' | 'status' | 'orgUnitId' | 'updatedAt'> {
   externalId: string;
   organizationExternalId: string | null;
-  kind: ChannelKind;
   status: 'published' | 'archived';
-  names: Localized;
-  summary: Localized;
-  description: Localized;
-  address: Address | null;
-  latitude: number | null;
-  longitude: number | null;
-  phones: PhoneNumber[];
-  email: string | null;
-  urls: Localized;
-  formIdentifier: Localized;
-  requiresAuthentication: boolean;
-  requiresSignature: boolean;
-  serviceHours: ServiceHours[];
-  languages: Lang[];
   externalModified: string | null;
 }
 

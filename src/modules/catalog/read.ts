@@ -116,22 +116,20 @@ export class CatalogReader {
   }
 
   /** Service classes that published services use, with how many services each has. */
-  async topics(tenantId: string): Promise<Topic[]> {
-    const r = await this.db.query<{ code: string; name: Localized; n: string }>(
-      `select c->>'code' as code, (array_agg(c->'name'))[1] as name, count(distinct s.id) as n
-       from catalog_services s, jsonb_array_elements(s.service_classes) c
-       where s.tenant_id = $1 and s.status = 'published' and c ? 'code'
-       group by c->>'code'`,
-      [tenantId],
-    );
-    return r.rows.map((x) => ({ code: x.code, name: x.name ?? {}, count: Number(x.n) }));
+  topics(tenantId: string): Promise<Topic[]> {
+    return this.classificationCounts(tenantId, 'service_classes');
   }
 
   /** Target groups (who a service is for) that published services use, with counts. */
-  async targetGroups(tenantId: string): Promise<Topic[]> {
+  targetGroups(tenantId: string): Promise<Topic[]> {
+    return this.classificationCounts(tenantId, 'target_groups');
+  }
+
+  /** The codes in one classification column of published services, each with its service count. */
+  private async classificationCounts(tenantId: string, column: 'service_classes' | 'target_groups'): Promise<Topic[]> {
     const r = await this.db.query<{ code: string; name: Localized; n: string }>(
       `select c->>'code' as code, (array_agg(c->'name'))[1] as name, count(distinct s.id) as n
-       from catalog_services s, jsonb_array_elements(s.target_groups) c
+       from catalog_services s, jsonb_array_elements(s.${column}) c
        where s.tenant_id = $1 and s.status = 'published' and c ? 'code'
        group by c->>'code'`,
       [tenantId],

@@ -25,6 +25,22 @@ export function T({ value, lang, fallback, as: Tag = 'span', className, id }: { 
   );
 }
 
+/** Links to services (or, with href, other items), each with its summary under it. */
+export function ServiceList({ items, href, lang, fallback }: { items: { id: string; names: Localized | null | undefined; summary: Localized | null | undefined }[]; href?: (id: string) => string; lang: Lang; fallback: Lang }) {
+  return (
+    <ul className="service-list">
+      {items.map((s) => (
+        <li key={s.id}>
+          <a href={href ? href(s.id) : `/${lang}/services/${s.id}`}>
+            <T value={s.names} lang={lang} fallback={fallback} />
+          </a>
+          <T as="p" value={s.summary} lang={lang} fallback={fallback} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function has(value: Localized | null | undefined) {
   return Object.values(value ?? {}).some((v) => v && v.trim());
 }

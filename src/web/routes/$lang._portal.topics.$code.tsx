@@ -1,6 +1,6 @@
 import { data, useLoaderData } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
-import { Breadcrumbs, T } from '../components/Catalog.tsx';
+import { Breadcrumbs, ServiceList, T } from '../components/Catalog.tsx';
 import { catalog } from '../i18n/catalog.ts';
 import { translator } from '../i18n/define.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
@@ -33,30 +33,12 @@ export default function TopicPage() {
       <T as="h1" value={topic.name} {...tx} />
       <section aria-labelledby="topic-services">
         <h2 id="topic-services">{t('servicesInTopic')}</h2>
-        <ul className="service-list">
-          {services.map((s) => (
-            <li key={s.id}>
-              <a href={`/${lang}/services/${s.id}`}>
-                <T value={s.names} {...tx} />
-              </a>
-              <T as="p" value={s.summary} {...tx} />
-            </li>
-          ))}
-        </ul>
+        <ServiceList items={services} {...tx} />
       </section>
       {pages.length > 0 && (
         <section aria-labelledby="topic-pages">
           <h2 id="topic-pages">{t('pagesInTopic')}</h2>
-          <ul className="service-list">
-            {pages.map((p) => (
-              <li key={p.slug}>
-                <a href={`/${lang}/pages/${p.slug}`}>
-                  <T value={p.title} {...tx} />
-                </a>
-                <T as="p" value={p.summary} {...tx} />
-              </li>
-            ))}
-          </ul>
+          <ServiceList items={pages.map((p) => ({ id: p.slug, names: p.title, summary: p.summary }))} href={(slug) => `/${lang}/pages/${slug}`} {...tx} />
         </section>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { data, useLoaderData } from 'react-router';
 import { pick, type Lang, type Localized } from '../../platform/i18n.ts';
-import { Breadcrumbs, T } from '../components/Catalog.tsx';
+import { Breadcrumbs, ServiceList, T } from '../components/Catalog.tsx';
 import { catalog } from '../i18n/catalog.ts';
 import { translator } from '../i18n/define.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
@@ -43,16 +43,7 @@ export default function TopicsPage() {
         <h1>
           {t('forWhom')}: <T value={group.name} {...tx} />
         </h1>
-        <ul className="service-list">
-          {services.map((s) => (
-            <li key={s.id}>
-              <a href={`/${lang}/services/${s.id}`}>
-                <T value={s.names} {...tx} />
-              </a>
-              <T as="p" value={s.summary} {...tx} />
-            </li>
-          ))}
-        </ul>
+        <ServiceList items={services} {...tx} />
       </div>
     );
   }

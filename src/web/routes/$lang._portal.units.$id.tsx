@@ -2,7 +2,7 @@ import { data, useLoaderData } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
 import { placeJsonLd } from '../../modules/catalog/json-ld.ts';
 import { openStatus, upcomingExceptions, weekFrom } from '../../modules/catalog/opening-hours.ts';
-import { Address, Breadcrumbs, formatDate, formatIntervals, has, JsonLd, OpenNow, T, telHref, weekdayName } from '../components/Catalog.tsx';
+import { Address, Breadcrumbs, formatDate, formatIntervals, has, JsonLd, OpenNow, ServiceList, T, telHref, weekdayName } from '../components/Catalog.tsx';
 import { regularHoursSummary } from '../components/CatalogHours.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { catalog } from '../i18n/catalog.ts';
@@ -144,16 +144,7 @@ export default function UnitPage() {
       <section aria-labelledby="services-title">
         <h2 id="services-title">{t('servicesHere')}</h2>
         {services.length ? (
-          <ul className="service-list">
-            {services.map((s) => (
-              <li key={s.id}>
-                <a href={`/${lang}/services/${s.id}`}>
-                  <T value={s.names} {...tx} />
-                </a>
-                <T as="p" value={s.summary} {...tx} />
-              </li>
-            ))}
-          </ul>
+          <ServiceList items={services} {...tx} />
         ) : (
           <p>{t('noServicesHere')}</p>
         )}

@@ -8,16 +8,17 @@ import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { fieldId } from '../staff/admin-page.ts';
 import {
-  Breadcrumbs,
   editAction,
-  errorFor,
-  errorText,
+  editorForm,
+  EditorHead,
   Field,
   FormProblem,
   formValues,
+  KIND_LABEL,
   langName,
   listFrom,
   localizedFrom,
+  Notice,
   noticeFrom,
   requireEditorPage,
   StatusBadge,
@@ -97,13 +98,6 @@ export async function action({ context, params, request }: ActionArgs) {
   });
 }
 
-const KIND_LABEL = {
-  service_location: 'kindServiceLocation',
-  phone: 'kindPhone',
-  e_service: 'kindEService',
-  web_page: 'kindWebPage',
-  printable_form: 'kindPrintableForm',
-} as const;
 const CHARGE_LABEL = { Charged: 'chargeCharged', Free: 'chargeFree', Other: 'chargeOther' } as const;
 
 export default function ServiceEditor() {
@@ -114,11 +108,7 @@ export default function ServiceEditor() {
   const failure = result && !result.ok ? result : undefined;
   const submitted = failure?.values;
   const fields = failure?.fields;
-  const err = (name: string) => errorText(t, errorFor(fields, name));
-  const value = (name: string, stored: string | null | undefined) => {
-    const v = submitted?.[name];
-    return typeof v === 'string' ? v : submitted ? '' : (stored ?? '');
-  };
+  const { err, value } = editorForm(t, fields, submitted);
   const checked = (name: string, v: string, stored: boolean) => (submitted ? [submitted[name] ?? []].flat().includes(v) : stored);
   const title = service ? pick(service.names, lang) : { text: t('newService'), lang };
   const listHref = `/${lang}/staff/catalog/services`;
@@ -140,26 +130,13 @@ export default function ServiceEditor() {
 
   return (
     <>
-      <title>{`${title.text} – ${t('servicesTitle')}`}</title>
-      <Breadcrumbs
-        t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: listHref, label: t('servicesTitle') },
-          { label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
-        ]}
-      />
-      <h1 lang={title.lang !== lang ? title.lang : undefined}>{title.text}</h1>
+      <EditorHead lang={lang} t={t} list="servicesTitle" listHref={listHref} title={title} />
       {service && (
         <p>
           <StatusBadge status={service.status} t={t} /> {imported ? <span className="badge">PTV</span> : <span className="badge">{t('sourceLocal')}</span>}
         </p>
       )}
-      {notice && !result && (
-        <div className="notice" role="status">
-          <p>{t(notice)}</p>
-        </div>
-      )}
+      {notice && !result && <Notice>{t(notice)}</Notice>}
       <FormProblem result={failure} t={t} savedHref={service ? `/${lang}/staff/catalog/services/${service.id}` : undefined} />
 
       {imported && service ? (

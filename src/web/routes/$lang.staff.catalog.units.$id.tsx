@@ -10,15 +10,16 @@ import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { fieldId } from '../staff/admin-page.ts';
 import { unitOptionLabel } from '../staff/admin-ui.tsx';
 import {
-  Breadcrumbs,
   editAction,
-  errorFor,
-  errorText,
+  editorForm,
+  EditorHead,
   Field,
   FormProblem,
   formValues,
+  KIND_LABEL,
   langName,
   localizedFrom,
+  Notice,
   noticeFrom,
   requireEditorPage,
   StatusBadge,
@@ -172,14 +173,6 @@ export async function action({ context, params, request }: ActionArgs) {
   });
 }
 
-const KIND_LABEL = {
-  service_location: 'kindServiceLocation',
-  phone: 'kindPhone',
-  e_service: 'kindEService',
-  web_page: 'kindWebPage',
-  printable_form: 'kindPrintableForm',
-} as const;
-
 export default function UnitEditor() {
   const { lang, channel, units, notice } = useLoaderData<typeof loader>();
   const result = useActionData() as EditResult | undefined;
@@ -188,11 +181,7 @@ export default function UnitEditor() {
   const failure = result && !result.ok ? result : undefined;
   const submitted = failure?.values;
   const fields = failure?.fields;
-  const err = (name: string) => errorText(t, errorFor(fields, name));
-  const value = (name: string, stored: string | number | null | undefined) => {
-    const v = submitted?.[name];
-    return typeof v === 'string' ? v : submitted ? '' : stored === null || stored === undefined ? '' : String(stored);
-  };
+  const { err, value } = editorForm(t, fields, submitted);
   const title = channel ? pick(channel.names, lang) : { text: t('newChannel'), lang };
   const updatedAt = failure?.updatedAt ?? channel?.updatedAt ?? '';
   const imported = !!channel?.externalId;
@@ -230,27 +219,14 @@ export default function UnitEditor() {
 
   return (
     <>
-      <title>{`${title.text} – ${t('unitsTitle')}`}</title>
-      <Breadcrumbs
-        t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: `/${lang}/staff/catalog/units`, label: t('unitsTitle') },
-          { label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
-        ]}
-      />
-      <h1 lang={title.lang !== lang ? title.lang : undefined}>{title.text}</h1>
+      <EditorHead lang={lang} t={t} list="unitsTitle" listHref={`/${lang}/staff/catalog/units`} title={title} />
       {channel && (
         <p>
           <StatusBadge status={channel.status} t={t} /> <span className="badge">{t(KIND_LABEL[channel.kind])}</span>{' '}
           <span className="badge">{imported ? 'PTV' : t('sourceLocal')}</span>
         </p>
       )}
-      {notice && !result && (
-        <div className="notice" role="status">
-          <p>{t(notice)}</p>
-        </div>
-      )}
+      {notice && !result && <Notice>{t(notice)}</Notice>}
       <FormProblem result={failure} t={t} savedHref={channel ? `/${lang}/staff/catalog/units/${channel.id}` : undefined} />
 
       {imported && channel ? (

@@ -6,15 +6,15 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import {
-  Breadcrumbs,
   editAction,
-  errorFor,
-  errorText,
+  editorForm,
+  EditorHead,
   Field,
   FormProblem,
   formValues,
   langName,
   localizedFrom,
+  Notice,
   noticeFrom,
   requireEditorPage,
   RichTextArea,
@@ -118,11 +118,7 @@ export default function PageEditor() {
   const previewResult = result && result.ok === 'preview' ? result : undefined;
   const submitted = failure?.values ?? previewResult?.values;
   const fields = failure?.fields;
-  const value = (name: string, stored: string | null | undefined) => {
-    const v = submitted?.[name];
-    return typeof v === 'string' ? v : submitted ? '' : (stored ?? '');
-  };
-  const err = (name: string) => errorText(t, errorFor(fields, name));
+  const { err, value } = editorForm(t, fields, submitted);
   const title = page ? pick(page.title, lang) : { text: t('newPageTitle'), lang };
   const preview = previewResult?.preview ?? page?.preview ?? {};
   const updatedAt = failure?.updatedAt ?? page?.updatedAt ?? '';
@@ -130,21 +126,8 @@ export default function PageEditor() {
 
   return (
     <>
-      <title>{`${title.text} – ${t('pagesTitle')}`}</title>
-      <Breadcrumbs
-        t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: listHref, label: t('pagesTitle') },
-          { label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
-        ]}
-      />
-      <h1 lang={title.lang !== lang ? title.lang : undefined}>{title.text}</h1>
-      {notice && !result && (
-        <div className="notice" role="status">
-          <p>{t(notice, { version: String(page?.version ?? '') })}</p>
-        </div>
-      )}
+      <EditorHead lang={lang} t={t} list="pagesTitle" listHref={listHref} title={title} />
+      {notice && !result && <Notice>{t(notice, { version: String(page?.version ?? '') })}</Notice>}
       {page && (
         <>
           <dl className="facts">

@@ -5,7 +5,21 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, editAction, errorFor, errorText, Field, FormProblem, formValues, langName, noticeFrom, requireEditorPage, str, useCatalogText, type EditResult } from '../staff/catalog-edit-ui.tsx';
+import { DeleteForm, LanguageField, ListHead } from '../staff/catalog-list-ui.tsx';
+import {
+  addForm,
+  editAction,
+  Field,
+  FormProblem,
+  formValues,
+  langName,
+  Notice,
+  noticeFrom,
+  requireEditorPage,
+  str,
+  useCatalogText,
+  type EditResult,
+} from '../staff/catalog-edit-ui.tsx';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Promoted answers: a phrase in a language → a service, unit or page shown first. */
@@ -63,24 +77,12 @@ export default function PromotionsPage() {
   const result = useActionData() as EditResult | undefined;
   const { tenant } = useRoot();
   const t = useCatalogText();
-  const failure = result && !result.ok ? result : undefined;
-  const v = (name: string, fallback = '') => {
-    const x = failure?.values[name];
-    return typeof x === 'string' ? x : fallback;
-  };
-  const err = (name: string) => errorText(t, errorFor(failure?.fields, name));
+  const { v, err } = addForm(t, result);
   const presetTarget = preset.kind && preset.refId ? `${preset.kind}:${preset.refId}` : '';
   return (
     <>
-      <title>{t('promotionsTitle')}</title>
-      <Breadcrumbs t={t} items={[{ href: `/${lang}/staff`, label: t('consoleHome') }, { label: t('promotionsTitle') }]} />
-      <h1>{t('promotionsTitle')}</h1>
-      <p>{t('promotionsIntro')}</p>
-      {notice && !result && (
-        <div className="notice" role="status">
-          <p>{t(notice)}</p>
-        </div>
-      )}
+      <ListHead lang={lang} t={t} title="promotionsTitle" intro="promotionsIntro" />
+      {notice && !result && <Notice>{t(notice)}</Notice>}
 
       <section aria-labelledby="add-promotion">
         <h2 id="add-promotion">{t('addPromotion')}</h2>
@@ -88,17 +90,7 @@ export default function PromotionsPage() {
         <Form method="post" reloadDocument noValidate aria-labelledby="add-promotion">
           <CsrfField />
           <input type="hidden" name="intent" value="add" />
-          <Field name="lang" label={t('fieldLanguage')} error={err('lang')} t={t}>
-            {(aria) => (
-              <select {...aria} defaultValue={v('lang', lang)}>
-                {(tenant.languages as Lang[]).map((l) => (
-                  <option key={l} value={l}>
-                    {langName(t, l)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <LanguageField t={t} languages={tenant.languages as Lang[]} value={v('lang', lang)} error={err('lang')} />
           <Field name="phrase" label={t('fieldPhrase')} hint={t('phraseHint')} error={err('phrase')} t={t}>
             {(aria) => <input {...aria} type="text" defaultValue={v('phrase')} autoComplete="off" maxLength={100} required />}
           </Field>
@@ -174,14 +166,7 @@ export default function PromotionsPage() {
                       )}
                     </td>
                     <td>
-                      <Form method="post" reloadDocument>
-                        <CsrfField />
-                        <input type="hidden" name="intent" value="delete" />
-                        <input type="hidden" name="id" value={p.id} />
-                        <button type="submit" className="secondary small" aria-label={t('deletePromotion', { phrase: p.phrase })}>
-                          {t('delete')}
-                        </button>
-                      </Form>
+                      <DeleteForm t={t} id={p.id} label={t('deletePromotion', { phrase: p.phrase })} />
                     </td>
                   </tr>
                 ))}

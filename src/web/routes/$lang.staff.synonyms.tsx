@@ -5,7 +5,21 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, editAction, errorFor, errorText, Field, FormProblem, formValues, langName, noticeFrom, requireEditorPage, str, useCatalogText, type EditResult } from '../staff/catalog-edit-ui.tsx';
+import { DeleteForm, LanguageField, ListHead } from '../staff/catalog-list-ui.tsx';
+import {
+  addForm,
+  editAction,
+  Field,
+  FormProblem,
+  formValues,
+  langName,
+  Notice,
+  noticeFrom,
+  requireEditorPage,
+  str,
+  useCatalogText,
+  type EditResult,
+} from '../staff/catalog-edit-ui.tsx';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** The tenant's synonym list per language: add and delete. */
@@ -41,24 +55,12 @@ export default function SynonymsPage() {
   const result = useActionData() as EditResult | undefined;
   const { tenant } = useRoot();
   const t = useCatalogText();
-  const failure = result && !result.ok ? result : undefined;
-  const v = (name: string) => {
-    const x = failure?.values[name];
-    return typeof x === 'string' ? x : '';
-  };
-  const err = (name: string) => errorText(t, errorFor(failure?.fields, name));
+  const { v, err } = addForm(t, result);
   const languages = tenant.languages as Lang[];
   return (
     <>
-      <title>{t('synonymsTitle')}</title>
-      <Breadcrumbs t={t} items={[{ href: `/${lang}/staff`, label: t('consoleHome') }, { label: t('synonymsTitle') }]} />
-      <h1>{t('synonymsTitle')}</h1>
-      <p>{t('synonymsIntro')}</p>
-      {notice && !result && (
-        <div className="notice" role="status">
-          <p>{t(notice)}</p>
-        </div>
-      )}
+      <ListHead lang={lang} t={t} title="synonymsTitle" intro="synonymsIntro" />
+      {notice && !result && <Notice>{t(notice)}</Notice>}
 
       <section aria-labelledby="add-synonym">
         <h2 id="add-synonym">{t('addSynonym')}</h2>
@@ -66,17 +68,7 @@ export default function SynonymsPage() {
         <Form method="post" reloadDocument noValidate aria-labelledby="add-synonym">
           <CsrfField />
           <input type="hidden" name="intent" value="add" />
-          <Field name="lang" label={t('fieldLanguage')} error={err('lang')} t={t}>
-            {(aria) => (
-              <select {...aria} defaultValue={v('lang') || lang}>
-                {languages.map((l) => (
-                  <option key={l} value={l}>
-                    {langName(t, l)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <LanguageField t={t} languages={languages} value={v('lang') || lang} error={err('lang')} />
           <Field name="term" label={t('fieldTerm')} hint={t('termHint')} error={err('term')} t={t}>
             {(aria) => <input {...aria} type="text" defaultValue={v('term')} autoComplete="off" maxLength={60} required />}
           </Field>
@@ -113,14 +105,7 @@ export default function SynonymsPage() {
                         <td lang={l}>{s.term}</td>
                         <td lang={l}>{s.expansion}</td>
                         <td>
-                          <Form method="post" reloadDocument>
-                            <CsrfField />
-                            <input type="hidden" name="intent" value="delete" />
-                            <input type="hidden" name="id" value={s.id} />
-                            <button type="submit" className="secondary small" aria-label={t('deleteSynonym', { term: s.term, expansion: s.expansion })}>
-                              {t('delete')}
-                            </button>
-                          </Form>
+                          <DeleteForm t={t} id={s.id} label={t('deleteSynonym', { term: s.term, expansion: s.expansion })} />
                         </td>
                       </tr>
                     ))}

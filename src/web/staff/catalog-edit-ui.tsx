@@ -168,6 +168,15 @@ export function Breadcrumbs({ items, t }: { items: { href?: string; label: React
   );
 }
 
+/** Message keys of the channel kinds (services' channels, unit lists and editors). */
+export const KIND_LABEL = {
+  service_location: 'kindServiceLocation',
+  phone: 'kindPhone',
+  e_service: 'kindEService',
+  web_page: 'kindWebPage',
+  printable_form: 'kindPrintableForm',
+} as const;
+
 const STATUS_LABEL = { draft: 'statusDraft', published: 'statusPublished', archived: 'statusArchived', changed: 'statusChanged' } as const;
 
 export function StatusBadge({ status, t }: { status: keyof typeof STATUS_LABEL; t: T }) {
@@ -331,4 +340,58 @@ export function Pager({ page, pageSize, total, href, t }: { page: number; pageSi
 export function when(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '';
   return new Intl.DateTimeFormat({ fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[lang], { timeZone: 'Europe/Helsinki', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** The "saved"/"removed" line after a redirect (?notice=…). */
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="notice" role="status">
+      <p>{children}</p>
+    </div>
+  );
+}
+
+/**
+ * Field values and errors of an editor form: after a refused save, what was typed (a field
+ * missing from the submission is empty); otherwise the stored value.
+ */
+export function editorForm(t: T, fields: Record<string, string> | undefined, submitted: Record<string, string | string[]> | undefined) {
+  return {
+    err: (name: string) => errorText(t, errorFor(fields, name)),
+    value: (name: string, stored: string | number | null | undefined) => {
+      const v = submitted?.[name];
+      return typeof v === 'string' ? v : submitted ? '' : stored === null || stored === undefined ? '' : String(stored);
+    },
+  };
+}
+
+/** An add form (synonyms, promoted answers): what was typed into it when refused (else the fallback) and its field errors. */
+export function addForm(t: T, result: EditResult | undefined) {
+  const failure = result && !result.ok ? result : undefined;
+  return {
+    v: (name: string, fallback = '') => {
+      const x = failure?.values[name];
+      return typeof x === 'string' ? x : fallback;
+    },
+    err: (name: string) => errorText(t, errorFor(failure?.fields, name)),
+  };
+}
+
+/** Title, breadcrumbs (console › list › item) and heading of an editor page. */
+export function EditorHead({ lang, t, list, listHref, title }: { lang: Lang; t: T; list: CatalogEditKey; listHref: string; title: { text: string; lang: Lang } }) {
+  const other = title.lang !== lang ? title.lang : undefined;
+  return (
+    <>
+      <title>{`${title.text} – ${t(list)}`}</title>
+      <Breadcrumbs
+        t={t}
+        items={[
+          { href: `/${lang}/staff`, label: t('consoleHome') },
+          { href: listHref, label: t(list) },
+          { label: <span lang={other}>{title.text}</span> },
+        ]}
+      />
+      <h1 lang={other}>{title.text}</h1>
+    </>
+  );
 }
