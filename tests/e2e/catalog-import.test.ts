@@ -88,6 +88,8 @@ describeE2E('PTV import page in Chromium (upload with progress, report, axe in f
     await page.locator('#import-report').waitFor({ state: 'visible' });
     expect(await page.locator('#import-status').textContent()).toContain('Filen importerades inte');
     expect(await page.locator('#import-report').textContent()).toContain('services[12].serviceNames[1].language');
+    // The reason is said in Swedish; the path names the PTV field as it is.
+    expect(await page.locator('.import-issues li').first().textContent()).toContain('tillåtna värden: fi, sv, en');
     // The 422 answer shows up as a console error that the harness would count as a page error,
     // so axe runs here directly.
     const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();

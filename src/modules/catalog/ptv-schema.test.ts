@@ -29,7 +29,7 @@ describe('PTV document validation', () => {
     doc.serviceChannels[0].serviceHours[1].validFrom = '24.12.2025';
     doc.serviceChannels[0].serviceHours[0].openingHour[1].dayFrom = 'Maanantai';
     delete doc.services[9].id;
-    expect(errorsOf(doc)).toEqual([
+    expect(errorsOf(doc)).toMatchObject([
       { path: 'services[3].serviceNames[0].language', message: 'expected one of fi, sv, en' },
       { path: 'services[7].type', message: 'expected one of Service, PermitOrObligation' },
       { path: 'services[8].serviceChargeType', message: 'expected one of Charged, FreeOfCharge, Other' },
@@ -41,18 +41,34 @@ describe('PTV document validation', () => {
     ]);
   });
 
+  it('gives each reason a code and parameters, so pages can say it in the reader\'s language', () => {
+    const doc = fixture();
+    doc.services[3].serviceNames[0].language = 'de';
+    delete doc.services[9].id;
+    doc.serviceChannels[0].addresses[0].streetAddress.latitude = 'north';
+    expect(errorsOf(doc)).toEqual([
+      { path: 'services[3].serviceNames[0].language', message: 'expected one of fi, sv, en', code: 'one_of', params: { values: 'fi, sv, en' } },
+      { path: 'services[9].id', message: 'required', code: 'required' },
+      { path: 'serviceChannels[0].addresses[0].streetAddress.latitude', message: 'expected a number', code: 'expected_number' },
+    ]);
+    const dup = fixture();
+    dup.serviceChannels[5].id = dup.serviceChannels[2].id;
+    expect(errorsOf(dup)[0]).toMatchObject({ code: 'duplicate_id', params: { first: 'serviceChannels[2]' } });
+    expect(errorsOf('hello')[0]).toMatchObject({ code: 'not_object' });
+  });
+
   it('refuses a service without a Name, duplicate ids, a missing list and a non-object', () => {
     const doc = fixture();
     doc.services[1].serviceNames = doc.services[1].serviceNames.map((n: { type: string }) => ({ ...n, type: 'AlternativeName' }));
-    expect(errorsOf(doc)).toEqual([{ path: 'services[1].serviceNames', message: 'at least one name of type Name is required' }]);
+    expect(errorsOf(doc)).toMatchObject([{ path: 'services[1].serviceNames', message: 'at least one name of type Name is required' }]);
 
     const dup = fixture();
     dup.serviceChannels[5].id = dup.serviceChannels[2].id;
-    expect(errorsOf(dup)).toEqual([{ path: 'serviceChannels[5].id', message: 'duplicate id (also serviceChannels[2])' }]);
+    expect(errorsOf(dup)).toMatchObject([{ path: 'serviceChannels[5].id', message: 'duplicate id (also serviceChannels[2])' }]);
 
     const noList = fixture();
     delete noList.serviceChannels;
-    expect(errorsOf(noList)).toEqual([{ path: 'serviceChannels', message: 'required' }]);
+    expect(errorsOf(noList)).toMatchObject([{ path: 'serviceChannels', message: 'required' }]);
 
     expect(errorsOf('hello')[0].path).toBe('(document)');
     expect(errorsOf(null)[0].path).toBe('(document)');
@@ -64,7 +80,7 @@ describe('PTV document validation', () => {
     const r = validatePtvDocument(doc);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.warnings).toEqual([{ path: 'services[0].serviceChannels[3].serviceChannelId', message: 'no channel with this id in the document; link skipped' }]);
+    expect(r.warnings).toMatchObject([{ path: 'services[0].serviceChannels[3].serviceChannelId', message: 'no channel with this id in the document; link skipped' }]);
     const mapped = mapPtvDocument(r.document);
     expect(mapped.services[0].channelExternalIds).toHaveLength(3);
   });

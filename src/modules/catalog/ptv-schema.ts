@@ -145,11 +145,44 @@ export type PtvDocument = z.output<typeof ptvDocumentSchema>;
 export type PtvService = PtvDocument['services'][number];
 export type PtvChannel = PtvDocument['serviceChannels'][number];
 
-/** One problem in a document: where (services[3].serviceNames[0].language) and what. */
+/**
+ * Why an issue was raised, for pages to say it in the reader's language; `other` has only the
+ * English `message` (a pattern rule or a fetch failure).
+ */
+export type ImportIssueCode =
+  | 'required'
+  | 'expected_type'
+  | 'one_of'
+  | 'format'
+  | 'too_few'
+  | 'too_long'
+  | 'too_many'
+  | 'empty'
+  | 'expected_number'
+  | 'expected_date'
+  | 'expected_time'
+  | 'expected_phone'
+  | 'expected_prefix'
+  | 'name_required'
+  | 'not_object'
+  | 'duplicate_id'
+  | 'link_skipped'
+  | 'other';
+
+/**
+ * One problem in a document: where (services[3].serviceNames[0].language) and what — `message`
+ * in English for integrations, `code` and `params` for pages. Reports stored before codes
+ * existed have only the message.
+ */
 export interface ImportIssue {
   path: string;
   message: string;
+  code?: ImportIssueCode;
+  params?: Record<string, string | number>;
 }
+
+type IssueReason = Omit<ImportIssue, 'path'>;
+const reason = (code: ImportIssueCode, message: string, params?: Record<string, string | number>): IssueReason => ({ message, code, ...(params ? { params } : {}) });
 
 /** At most this many errors are listed; a document of the wrong shape would list thousands. */
 export const MAX_LISTED_ISSUES = 100;
@@ -161,22 +194,44 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(document)';
 }
 
-function issueMessage(issue: z.core.$ZodIssue & { input?: unknown }): string {
+/** The schema's own messages (regex and refine rules above) and their codes. */
+const OWN_MESSAGES: Record<string, ImportIssueCode> = {
+  'expected a date (YYYY-MM-DD)': 'expected_date',
+  'expected a time (HH:MM)': 'expected_time',
+  'expected a number': 'expected_number',
+  'expected a phone number (digits and spaces)': 'expected_phone',
+  'expected a country prefix such as +358': 'expected_prefix',
+  'at least one name of type Name is required': 'name_required',
+};
+
+function issueReason(issue: z.core.$ZodIssue & { input?: unknown }): IssueReason {
+  const own = OWN_MESSAGES[issue.message];
+  if (own) return reason(own, issue.message);
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'required' : `expected ${issue.expected}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map(String).join(', ')}`;
+      return issue.input === undefined ? reason('required', 'required') : reason('expected_type', `expected ${issue.expected}`, { expected: issue.expected });
+    case 'invalid_value': {
+      const values = issue.values.map(String).join(', ');
+      return reason('one_of', `expected one of ${values}`, { values });
+    }
     case 'invalid_format':
-      return issue.format === 'regex' || issue.message.startsWith('expected') ? issue.message : `expected ${issue.format}`;
+      return issue.format === 'regex' || issue.message.startsWith('expected')
+        ? reason('other', issue.message)
+        : reason('format', `expected ${issue.format}`, { format: issue.format });
     case 'too_small':
-      return issue.origin === 'array' ? `expected at least ${issue.minimum} item(s)` : issue.origin === 'string' ? 'must not be empty' : issue.message;
+      return issue.origin === 'array'
+        ? reason('too_few', `expected at least ${issue.minimum} item(s)`, { min: Number(issue.minimum) })
+        : issue.origin === 'string'
+          ? reason('empty', 'must not be empty')
+          : reason('other', issue.message);
     case 'too_big':
-      return issue.origin === 'array' ? `expected at most ${issue.maximum} items` : `too long (at most ${issue.maximum})`;
+      return issue.origin === 'array'
+        ? reason('too_many', `expected at most ${issue.maximum} items`, { max: Number(issue.maximum) })
+        : reason('too_long', `too long (at most ${issue.maximum})`, { max: Number(issue.maximum) });
     case 'invalid_union':
-      return 'expected a number';
+      return reason('expected_number', 'expected a number');
     default:
-      return issue.message;
+      return reason('other', issue.message);
   }
 }
 
@@ -192,11 +247,11 @@ export type ValidationResult =
  */
 export function validatePtvDocument(input: unknown): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ path: '(document)', message: 'expected a JSON object with organization, services and serviceChannels' }], errorCount: 1 };
+    return { ok: false, errors: [{ path: '(document)', ...reason('not_object', 'expected a JSON object with organization, services and serviceChannels') }], errorCount: 1 };
   }
   const parsed = ptvDocumentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i as z.core.$ZodIssue & { input?: unknown }) }));
+    const errors = parsed.error.issues.map((i) => ({ path: formatPath(i.path), ...issueReason(i as z.core.$ZodIssue & { input?: unknown }) }));
     return { ok: false, errors: errors.slice(0, MAX_LISTED_ISSUES), errorCount: errors.length };
   }
   const doc = parsed.data;
@@ -207,7 +262,7 @@ export function validatePtvDocument(input: unknown): ValidationResult {
     list.forEach((item, i) => {
       const key = item.id.toLowerCase();
       const first = seen.get(key);
-      if (first !== undefined) errors.push({ path: `${name}[${i}].id`, message: `duplicate id (also ${name}[${first}])` });
+      if (first !== undefined) errors.push({ path: `${name}[${i}].id`, ...reason('duplicate_id', `duplicate id (also ${name}[${first}])`, { first: `${name}[${first}]` }) });
       else seen.set(key, i);
     });
     return seen;
@@ -217,7 +272,7 @@ export function validatePtvDocument(input: unknown): ValidationResult {
   doc.services.forEach((s, i) =>
     s.serviceChannels.forEach((l, j) => {
       if (!channelIds.has(l.serviceChannelId.toLowerCase())) {
-        warnings.push({ path: `services[${i}].serviceChannels[${j}].serviceChannelId`, message: 'no channel with this id in the document; link skipped' });
+        warnings.push({ path: `services[${i}].serviceChannels[${j}].serviceChannelId`, ...reason('link_skipped', 'no channel with this id in the document; link skipped') });
       }
     }),
   );

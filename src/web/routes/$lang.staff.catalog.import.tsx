@@ -346,7 +346,33 @@ function ReportView({ result, t, headingRef }: { result: UploadResult; t: T; hea
   );
 }
 
-/** Paths and reasons come from the validator in English (they name fields of the PTV format). */
+/** The reader's language for reasons the validator knows; its English message for the rest. */
+const ISSUE_TEXT = {
+  required: 'issueRequired',
+  expected_type: 'issueExpectedType',
+  one_of: 'issueOneOf',
+  format: 'issueFormat',
+  too_few: 'issueTooFew',
+  too_long: 'issueTooLong',
+  too_many: 'issueTooMany',
+  empty: 'issueEmpty',
+  expected_number: 'issueExpectedNumber',
+  expected_date: 'issueExpectedDate',
+  expected_time: 'issueExpectedTime',
+  expected_phone: 'issueExpectedPhone',
+  expected_prefix: 'issueExpectedPrefix',
+  name_required: 'issueNameRequired',
+  not_object: 'issueNotObject',
+  duplicate_id: 'issueDuplicateId',
+  link_skipped: 'issueLinkSkipped',
+} as const;
+
+function IssueReason({ issue, t }: { issue: ImportIssue; t: T }) {
+  const key = issue.code && issue.code !== 'other' ? ISSUE_TEXT[issue.code] : undefined;
+  return key ? <span>{t(key, issue.params)}</span> : <span lang="en">{issue.message}</span>;
+}
+
+/** Paths name fields of the PTV format and stay as they are. */
 function IssueList({ title, issues, t }: { title: string; issues: ImportIssue[]; t: T }) {
   return (
     <>
@@ -355,7 +381,7 @@ function IssueList({ title, issues, t }: { title: string; issues: ImportIssue[];
         {issues.map((e, i) => (
           <li key={`${e.path}-${i}`}>
             <span className="visually-hidden">{t('errorAt')} </span>
-            <code>{e.path}</code>: <span lang="en">{e.message}</span>
+            <code>{e.path}</code>: <IssueReason issue={e} t={t} />
           </li>
         ))}
       </ul>
@@ -398,7 +424,7 @@ function Runs({ runs, t, lang }: { runs: ImportRunListItem[]; t: T; lang: Lang }
                       {first && (
                         <>
                           <br />
-                          {t('firstError')} <code>{first.path}</code>: <span lang="en">{first.message}</span>
+                          {t('firstError')} <code>{first.path}</code>: <IssueReason issue={first} t={t} />
                         </>
                       )}
                     </>
