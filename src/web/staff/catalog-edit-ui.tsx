@@ -244,11 +244,12 @@ export function RichTextArea(props: {
   const [enhanced, setEnhanced] = useState(false);
   useEffect(() => setEnhanced(true), []);
   const id = fieldId(props.name);
-  const wrap = (before: string, after: string, placeholder = '') => {
+  // Wraps the selection in a tag pair and keeps the wrapped text selected.
+  const wrap = (before: string, after: string) => {
     const el = ref.current;
     if (!el) return;
     const { selectionStart: s, selectionEnd: e, value } = el;
-    const inner = value.slice(s, e) || placeholder;
+    const inner = value.slice(s, e);
     el.setRangeText(before + inner + after, s, e, 'end');
     el.focus();
     el.setSelectionRange(s + before.length, s + before.length + inner.length);
@@ -261,7 +262,7 @@ export function RichTextArea(props: {
     {
       key: 'toolLink',
       run: () => {
-        // The URL placeholder is selected afterwards so typing replaces it.
+        // "https://" is left selected so the address typed next replaces it.
         const el = ref.current;
         if (!el) return;
         const { selectionStart: s, selectionEnd: e, value } = el;
