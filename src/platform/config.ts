@@ -98,6 +98,16 @@ const schema = z
       .default('30 2 * * *'),
     /** Seconds the PTV sync waits for the PTV API before giving up on that attempt (it is retried). */
     PTV_SYNC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+    /** Largest feedback attachment (bytes); images and PDF only. */
+    FEEDBACK_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Attachments per feedback submission. */
+    FEEDBACK_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(20).default(5),
+    /** Feedback submissions per IP address per hour through the web form (Open311 clients are counted per e-mail only). */
+    FEEDBACK_RATE_PER_IP_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** Feedback submissions per e-mail address per hour (every channel). */
+    FEEDBACK_RATE_PER_EMAIL_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Links allowed in one feedback description; more is treated as spam. */
+    FEEDBACK_MAX_LINKS: z.coerce.number().int().min(0).max(100).default(2),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   })

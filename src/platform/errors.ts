@@ -97,6 +97,11 @@ const MESSAGES = {
     sv: 'Formulärets säkerhetskontroll misslyckades. Ladda om sidan och försök igen.',
     en: 'The form security check failed. Reload the page and try again.',
   },
+  spam_suspected: {
+    fi: 'Viestiä ei voitu vastaanottaa, koska se näyttää automaattisesti lähetetyltä. Jos olet ihminen, ota yhteyttä puhelimitse tai sähköpostilla.',
+    sv: 'Meddelandet kunde inte tas emot eftersom det ser automatiskt skickat ut. Om du är en människa, kontakta oss per telefon eller e-post.',
+    en: 'The message could not be accepted because it looks automatically sent. If you are a person, please contact us by phone or e-mail.',
+  },
   forbidden: {
     fi: 'Sinulla ei ole oikeutta tähän toimintoon.',
     sv: 'Du har inte behörighet till den här åtgärden.',

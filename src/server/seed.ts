@@ -1,3 +1,4 @@
+import { seedDemoFeedback } from './demo/feedback.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
 import { sha256 } from '../platform/crypto.ts';
@@ -16,6 +17,8 @@ export const DEMO_ACCOUNTS = {
     { tenant: 'esimerkkila', email: 'asiakaspalvelu@esimerkkila.fi', name: 'Antti Asiakaspalvelu', roles: 'customer service' },
     { tenant: 'esimerkkila', email: 'paivakoti@esimerkkila.fi', name: 'Pirjo Päiväkoti', roles: 'unit staff (Päiväkoti Satakieli)' },
     { tenant: 'esimerkkila', email: 'moderaattori@esimerkkila.fi', name: 'Mikko Moderaattori', roles: 'moderator' },
+    // Created by the feedback seed (src/server/demo/feedback.ts) with its unit.
+    { tenant: 'esimerkkila', email: 'katu@esimerkkila.fi', name: 'Kalle Katu', roles: 'unit staff (Street maintenance)', feedbackSeed: true },
     { tenant: 'jarvikyla', email: 'admin@jarvikyla.fi', name: 'Jaana Järvinen', roles: 'tenant admin (Järvikylä)' },
   ],
 };
@@ -112,7 +115,7 @@ export async function seedDemo(services: Services): Promise<void> {
       const services_ = await unit('department', { fi: 'Asiakaspalvelu', sv: 'Kundtjänst', en: 'Customer service' }, null);
       await unit('service_point', { fi: 'Palvelupiste Torikulma', sv: 'Servicepunkten Torghörnet', en: 'Torikulma service point' }, services_);
 
-      for (const a of DEMO_ACCOUNTS.staff.filter((s) => s.tenant === t.slug)) {
+      for (const a of DEMO_ACCOUNTS.staff.filter((s) => s.tenant === t.slug && !('feedbackSeed' in s))) {
         const u = await tx.query<{ id: string }>(
           'insert into staff_users (tenant_id, email, name, password_hash) values ($1,$2,$3,$4) returning id',
           [tenantId, a.email, a.name, passwordHash],
@@ -137,6 +140,14 @@ export async function seedDemo(services: Services): Promise<void> {
   }
   await seedDemoCatalog(services);
   await seedContentPages(services);
+  // After the catalog: categories link to its services. Its own check keeps it idempotent.
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoFeedback(tx, r.rows[0].id, t.slug, passwordHash);
+    });
+  }
 }
 
 /**

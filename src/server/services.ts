@@ -21,6 +21,8 @@ import { CatalogEditService } from '../modules/catalog/edit.ts';
 import { ContentPageService } from '../modules/catalog/pages.ts';
 import { SynonymService } from '../modules/routing/synonyms.ts';
 import { CatalogReader } from '../modules/catalog/read.ts';
+import { FeedbackCategoryService } from '../modules/feedback/categories.ts';
+import { FeedbackCaseService } from '../modules/feedback/cases.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -68,6 +70,10 @@ export interface Services {
   catalogReader: CatalogReader;
   /** The routing engine ("What do you need?"): ranked services, units and pages for a resident's words. */
   routing: RoutingService;
+  /** Feedback categories (Open311 services): resident list, admin editing, routing suggestion. */
+  feedbackCategories: FeedbackCategoryService;
+  /** Feedback cases: submission (web, API, Open311), staff handling, resident follow-up, public feed. */
+  feedback: FeedbackCaseService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -134,6 +140,26 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     catalogReader: new CatalogReader(db),
     routing: new RoutingService(db),
   } as Omit<Services, 'staffAuth'> as Services;
+  services.feedbackCategories = new FeedbackCategoryService(db, audit, services.routing);
+  services.feedback = new FeedbackCaseService({
+    db,
+    audit,
+    mail,
+    orgUnits,
+    tenancy,
+    categories: services.feedbackCategories,
+    config: {
+      limits: {
+        perIpPerHour: config.FEEDBACK_RATE_PER_IP_HOUR,
+        perEmailPerHour: config.FEEDBACK_RATE_PER_EMAIL_HOUR,
+        maxLinks: config.FEEDBACK_MAX_LINKS,
+      },
+      maxAttachmentBytes: config.FEEDBACK_ATTACHMENT_MAX_BYTES,
+      maxAttachments: config.FEEDBACK_MAX_ATTACHMENTS,
+      publicUrl: config.PUBLIC_URL,
+      sessionSecret: config.SESSION_SECRET,
+    },
+  });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
