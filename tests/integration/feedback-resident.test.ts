@@ -36,7 +36,7 @@ function browser(app: TestApp, host: string) {
   const postMultipart = async (path: string, fields: [string, string][], files: { name: string; data: Uint8Array; type: string }[] = []) => {
     const form = new FormData();
     for (const [k, v] of fields) form.append(k, v);
-    for (const file of files) form.append('files', new Blob([file.data], { type: file.type }), file.name);
+    for (const file of files) form.append('files', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
     const req = new Request('http://localhost/', { method: 'POST', body: form });
     return request(path, { method: 'POST', headers: { 'content-type': req.headers.get('content-type')! }, body: Buffer.from(await req.arrayBuffer()) });
   };

@@ -2,7 +2,8 @@ import type { Actor } from '../identity/actor.ts';
 import type { Services } from '../../server/services.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Lang } from '../../platform/i18n.ts';
-import type { Category, IncomingFile, SubmitResult } from './model.ts';
+import { validateSubmission } from './cases.ts';
+import type { Category, IncomingFile, SubmissionInput, SubmitResult } from './model.ts';
 import { placeAddress, type Place } from './places.ts';
 
 /**
@@ -82,7 +83,7 @@ export async function readFiles(form: FormData, keepLocation: boolean): Promise<
 
 export type FormOutcome =
   | { kind: 'sent'; result: SubmitResult }
-  | { kind: 'choose_address'; candidates: Place[]; values: FeedbackFormValues };
+  | { kind: 'choose_address'; candidates: Place[]; values: FeedbackFormValues; errors: Record<string, string> };
 
 /**
  * Sends the form. The location: a chosen register entry (placeId, the no-JS choice among
@@ -103,6 +104,31 @@ export async function sendForm(
   let lat: number | null = null;
   let lon: number | null = null;
   let address = values.address.trim() || null;
+  const input = (): SubmissionInput => ({
+    categoryCode: category.code,
+    description: values.description,
+    attributes: values.attributes,
+    lat,
+    lon,
+    address,
+    contactName: values.contactName,
+    contactEmail: values.contactEmail,
+    contactPhone: values.contactPhone,
+    lang,
+    files,
+    idempotencyKey: values.idempotencyKey || null,
+    honeypot: ctx.honeypot,
+  });
+  // When the address needs the resident again, the rest of the form is checked too, so that
+  // one round trip shows every problem at once.
+  const otherErrors = (): Record<string, string> => {
+    try {
+      validateSubmission(category, input());
+      return {};
+    } catch (e) {
+      return e instanceof AppError ? (((e.details as { fields?: Record<string, string> } | undefined)?.fields ?? {}) as Record<string, string>) : {};
+    }
+  };
   if (category.locationMode !== 'none') {
     if (values.placeId) {
       const p = await services.places.byId(tenant.id, values.placeId, lang);
@@ -114,33 +140,14 @@ export async function sendForm(
       lon = Number(values.lon);
     } else if (address) {
       const g = await services.places.geocode(tenant.id, address, lang);
-      if (g.kind === 'ambiguous') return { kind: 'choose_address', candidates: g.places, values };
-      if (g.kind === 'not_found') throw new AppError('validation_failed', 400, { fields: { address: 'not_found' } });
+      if (g.kind === 'ambiguous') return { kind: 'choose_address', candidates: g.places, values, errors: { ...otherErrors(), address: 'ambiguous' } };
+      if (g.kind === 'not_found') throw new AppError('validation_failed', 400, { fields: { ...otherErrors(), address: 'not_found' } });
       ({ lat, lon } = g.place);
       address = placeAddress(g.place);
     }
   } else {
     address = null;
   }
-  const result = await services.feedback.submit(
-    actor,
-    tenant.id,
-    {
-      categoryCode: category.code,
-      description: values.description,
-      attributes: values.attributes,
-      lat,
-      lon,
-      address,
-      contactName: values.contactName,
-      contactEmail: values.contactEmail,
-      contactPhone: values.contactPhone,
-      lang,
-      files,
-      idempotencyKey: values.idempotencyKey || null,
-      honeypot: ctx.honeypot,
-    },
-    { channel: 'web', ip: ctx.ip, origin: ctx.origin },
-  );
+  const result = await services.feedback.submit(actor, tenant.id, input(), { channel: 'web', ip: ctx.ip, origin: ctx.origin });
   return { kind: 'sent', result };
 }

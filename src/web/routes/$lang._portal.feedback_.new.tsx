@@ -85,7 +85,7 @@ export async function action({ context, params, request }: ActionArgs) {
       origin: context.origin,
       honeypot: typeof form.get('website') === 'string' ? String(form.get('website')) : '',
     });
-    if (out.kind === 'choose_address') return reply({ values, candidates: out.candidates, errors: { address: 'ambiguous' } }, 400);
+    if (out.kind === 'choose_address') return reply({ values, candidates: out.candidates, errors: out.errors }, 400);
     const token = out.result.followToken;
     if (!token) throw new AppError('conflict', 409);
     return redirect(`${followPath(lang, token)}?sent=1`);
