@@ -326,5 +326,44 @@ for (const engine of engines()) {
       expect(after.html).not.toContain('name="fixed"');
       expect((await app.services.feedback.followView(tenantA, token)).fixed).toBe('yes');
     });
+
+    it('My Aukio: a signed-in resident finds their feedback, sees the same view, answers from there; others get 404', async () => {
+      const b = browser(app, HOST_A);
+      const idp = await b.page('/fi/dev-idp?next=%2Ffi%2Fmy');
+      expect((await b.postForm('/fi/dev-idp', { _csrf: idp.csrf, person: '010280-952L', next: '/fi/my' })).status).toBe(302);
+      const form = await b.page('/fi/feedback/new?category=pothole');
+      // Signed in: the name is prefilled.
+      expect(form.html).toContain('value="Sanna Testinen"');
+      const sent = await b.postMultipart('/fi/feedback/new', [
+        ['_csrf', form.csrf],
+        ['idempotencyKey', form.key],
+        ['category', 'pothole'],
+        ['description', 'Kirjautuneen asukkaan kuoppa'],
+        ['address', 'Torikatu 8'],
+        ['intent', 'send'],
+      ]);
+      expect(sent.status).toBe(302);
+      const my = await b.page('/fi/my/feedback');
+      expect(my.r.status).toBe(200);
+      const id = /href="\/fi\/my\/feedback\/([0-9a-f-]{36})"/.exec(my.html)?.[1];
+      expect(id).toBeTruthy();
+      const view = await b.page(`/fi/my/feedback/${id}`);
+      expect(view.r.status).toBe(200);
+      expect(view.html).toContain('Kirjautuneen asukkaan kuoppa');
+      expect(view.r.headers.get('referrer-policy')).toBe('no-referrer');
+      const action = /<form[^>]*action="(\/fi\/feedback\/follow\/[\w-]+)"/.exec(view.html)?.[1];
+      expect(action).toBeTruthy();
+      const info = await b.postForm(action!, { _csrf: view.csrf, intent: 'info', body: 'Lisää My-sivulta', returnTo: `/fi/my/feedback/${id}` });
+      expect(info.headers.get('location')).toBe(`/fi/my/feedback/${id}?done=info`);
+      // Somebody else (anonymous, or another tenant) does not see it.
+      expect((await browser(app, HOST_A).request(`/fi/my/feedback/${id}`)).status).toBe(302);
+      const other = browser(app, HOST_A);
+      const idp2 = await other.page('/fi/dev-idp?next=%2Ffi%2Fmy');
+      const persons = [...idp2.html.matchAll(/value="(\d{6}[-+A]\d{3}[0-9A-Z])"/g)].map((m) => m[1]).filter((p) => p !== '010280-952L');
+      if (persons.length) {
+        await other.postForm('/fi/dev-idp', { _csrf: idp2.csrf, person: persons[0], next: '/fi/my' });
+        expect((await other.request(`/fi/my/feedback/${id}`)).status).toBe(404);
+      }
+    });
   });
 }
