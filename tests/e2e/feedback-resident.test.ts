@@ -121,6 +121,18 @@ describeE2E('feedback: resident form and follow-up', () => {
     await screenshot(page, 'feedback-form-errors');
   });
 
+  it('with JavaScript the category is suggested from the description, and "Use it" shows its questions', async () => {
+    const page = await e2e.page();
+    await visit(page, `${e2e.origin()}/fi/feedback/new`);
+    await page.getByLabel(/^Kuvaus/).fill('Syvä kuoppa asfaltissa kaupungintalon edessä');
+    await page.getByText('Ehdotus: Katuvaurio tai kuoppa').waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Käytä tätä' }).click();
+    await page.getByRole('combobox', { name: 'Osoite' }).waitFor();
+    expect(await page.getByLabel('Katuvaurio tai kuoppa').isChecked()).toBe(true);
+    await expectAccessible(page);
+  });
+
   it('in Swedish, at 320 px', async () => {
     const page: Page = await e2e.page({ viewport: { width: 320, height: 800 }, locale: 'sv-FI' });
     await visit(page, `${e2e.origin()}/sv/feedback/new?category=pothole`);

@@ -127,6 +127,10 @@ for (const engine of engines()) {
       const view = await a()(`/api/v1/feedback/follow/${token}`);
       expect(view.headers.get('referrer-policy')).toBe('no-referrer');
       expect(((await view.json()) as { number: number }).number).toBe(created.number);
+      // The honeypot: a bot that fills every field is refused.
+      const bot = await a()('/api/v1/feedback', json({ ...body, description: 'Bot', website: 'http://spam.example' }));
+      expect(bot.status).toBe(400);
+      expect(((await bot.json()) as { error: { code: string } }).error.code).toBe('spam_suspected');
       const bad = await a()('/api/v1/feedback', json({ category: 'pothole', description: '', lang: 'fi' }));
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { fields: Record<string, string> } }).error.fields.description).toBe('required');
@@ -331,7 +335,13 @@ for (const engine of engines()) {
       const b = browser(app, HOST_A);
       const idp = await b.page('/fi/dev-idp?next=%2Ffi%2Fmy');
       expect((await b.postForm('/fi/dev-idp', { _csrf: idp.csrf, person: '010280-952L', next: '/fi/my' })).status).toBe(302);
+      // Signed in, the JSON API rides on the session cookie: it must echo the CSRF token.
+      const apiBody = JSON.stringify({ category: 'praise', description: 'Kiitos puistosta', lang: 'fi' });
+      const noToken = await b.request('/api/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: apiBody });
+      expect(noToken.status).toBe(403);
       const form = await b.page('/fi/feedback/new?category=pothole');
+      const withToken = await b.request('/api/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': form.csrf }, body: apiBody });
+      expect(withToken.status).toBe(201);
       // Signed in: the name is prefilled.
       expect(form.html).toContain('value="Sanna Testinen"');
       const sent = await b.postMultipart('/fi/feedback/new', [
