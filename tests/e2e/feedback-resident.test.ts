@@ -73,6 +73,32 @@ describeE2E('feedback: resident form and follow-up', () => {
     await follow.getByRole('link', { name: /kuoppa\.jpg/ }).waitFor();
     await follow.getByRole('heading', { name: 'Lisää tietoja' }).waitFor();
     await screenshot(follow, 'feedback-follow');
+
+    // The unit resolves it with a reply: the follow page shows the reply and asks "was this fixed?".
+    const tenant = await e2e.app.services.db.query<{ id: string }>(`select id from tenants where slug = 'esimerkkila'`);
+    const tenantId = tenant.rows[0].id;
+    const row = await e2e.app.services.db.query<{ id: string }>('select id from feedback_cases where tenant_id = $1 and number = $2', [tenantId, Number(number)]);
+    const u = await e2e.app.services.db.query<{ id: string; name: string }>(`select id, name from staff_users where email = 'katu@esimerkkila.fi'`);
+    const g = await e2e.app.services.db.query<{ role: 'unit_staff'; org_unit_id: string | null }>('select role, org_unit_id from role_grants where user_id = $1', [u.rows[0].id]);
+    await e2e.app.services.feedback.reply(
+      {
+        kind: 'staff',
+        sessionId: 'e2e',
+        user: { id: u.rows[0].id, tenantId, email: 'katu@esimerkkila.fi', name: u.rows[0].name, totpEnabled: false, grants: g.rows.map((x) => ({ role: x.role, orgUnitId: x.org_unit_id })) },
+      },
+      tenantId,
+      row.rows[0].id,
+      { body: 'Kuoppa on paikattu.', status: 'resolved' },
+    );
+    await visit(follow, follow.url());
+    await follow.getByText('Kuoppa on paikattu.').waitFor();
+    await follow.getByRole('radio', { name: 'Kyllä, asia korjattiin' }).check();
+    await follow.getByRole('button', { name: 'Lähetä vastaus' }).click();
+    await follow.waitForURL(/\?done=fixed$/);
+    await expectAccessible(follow);
+    await follow.getByText('Kiitos vastauksestasi!').waitFor();
+    expect(await follow.getByRole('radio', { name: 'Kyllä, asia korjattiin' }).count()).toBe(0);
+    await screenshot(follow, 'feedback-follow-resolved');
   });
 
   it('without JavaScript: continues after the category, types the address, the server geocodes it', async () => {
