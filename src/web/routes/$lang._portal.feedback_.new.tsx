@@ -437,7 +437,8 @@ export default function FeedbackForm() {
                 <legend>{t('chooseAddressLegend')}</legend>
                 {result.candidates.map((p, i) => (
                   <div className="radio" key={p.id}>
-                    <input type="radio" id={`place-${i}`} name="placeId" value={p.id} defaultChecked={i === 0} />
+                    {/* Nothing preselected: a resident who types a new address instead must not get the first match. */}
+                    <input type="radio" id={`place-${i}`} name="placeId" value={p.id} />
                     <label htmlFor={`place-${i}`}>
                       <span lang={p.labelLang !== lang ? p.labelLang : undefined}>{p.label}</span>
                       {p.detail ? `, ${p.detail}` : ''}
