@@ -533,6 +533,12 @@ export class FeedbackCaseService {
     return publicCase(r.rows[0]);
   }
 
+  /** Housekeeping (hourly job): submission keys and rate counters whose windows have passed. */
+  async purgeExpiredKeys(): Promise<void> {
+    await this.d.db.query(`delete from feedback_submissions where created_at < now() - interval '1 day'`);
+    await this.d.db.query(`delete from feedback_rate where window_start < now() - interval '1 hour'`);
+  }
+
   // ---------------------------------------------------------------- shared internals
 
   async row(q: Queryable, tenantId: string, id: string, lock = false): Promise<CaseRow | null> {
