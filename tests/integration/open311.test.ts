@@ -3,6 +3,7 @@ import type { Actor, StaffUser } from '../../src/modules/identity/actor.ts';
 import { DEMO_OPEN311_KEY } from '../../src/server/demo/feedback.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { staffClient } from '../helpers/staff-session.ts';
 import { Open311Client, Open311ClientError, parseXml, type Format } from '../helpers/open311-client.ts';
 
 /*
@@ -298,6 +299,28 @@ for (const engine of engines()) {
       const discovery = await new Open311Client(hostFetch(app, HOST_A), { format: 'xml' }).call('discovery.xml');
       expect(discovery.root).toBe('discovery');
       expect(JSON.stringify(discovery.value)).toContain('http://wiki.open311.org/GeoReport_v2');
+    });
+
+    it('works with a key a tenant admin creates on the API tokens page, until it is revoked', async () => {
+      const admin = await staffClient(app, HOST_A, 'admin@esimerkkila.fi');
+      const page = await (await admin.get('/en/staff/api-tokens')).text();
+      expect(page).toContain('Feedback through the Open311 GeoReport v2 API');
+      expect(page).toContain('Open311 apps');
+      expect(page).toMatch(/<code>http:\/\/esimerkkila\.localhost\/open311\/v2<\/code>/);
+      expect(page).toContain('<code>esimerkkila</code>');
+      const created = await (await admin.post('/fi/staff/api-tokens', { intent: 'create', name: 'Palautesovellus', scopes: ['open311'] })).text();
+      const key = /id="new-token"[^>]*value="(aukio_[A-Za-z0-9_-]+)"/.exec(created)?.[1] ?? /value="(aukio_[A-Za-z0-9_-]+)"[^>]*id="new-token"/.exec(created)?.[1];
+      expect(key).toBeTruthy();
+      const c = client('xml', { apiKey: key });
+      const [r] = await c.postRequest({ service_code: 'praise', description: 'Kiitos nopeasta korjauksesta' });
+      const row = await app.services.db.query<{ name: string }>(
+        'select t.name from feedback_cases c join api_tokens t on t.id = c.api_token_id where c.tenant_id = $1 and c.number = $2',
+        [tenantA, Number(r.service_request_id)],
+      );
+      expect(row.rows[0].name).toBe('Palautesovellus');
+      const id = (await app.services.apiTokens.list(tenantA)).find((t) => t.name === 'Palautesovellus')!.id;
+      await admin.post('/fi/staff/api-tokens', { intent: 'revoke', id });
+      expect((await failure(c.postRequest({ service_code: 'praise', description: 'Toinen kiitos' }))).status).toBe(403);
     });
 
     it('returns at most 1000 requests by default', async () => {

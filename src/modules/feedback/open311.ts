@@ -451,8 +451,6 @@ export class Open311Service {
     const p = req.params;
     const code = one(p, 'service_code');
     if (!code) throw fieldError('categoryCode', 'required');
-    const category = await this.d.feedbackCategories.byCode(tenant.id, code);
-    if (!category) throw fieldError('categoryCode', 'not_found');
 
     let lat = coordinate(p, 'lat');
     let lon = coordinate(p, 'long');
@@ -473,7 +471,8 @@ export class Open311Service {
       actor,
       tenant.id,
       {
-        categoryCode: category.code,
+        // submit() looks the category up (unknown → service_code not found) and validates against it.
+        categoryCode: code,
         description: p.description?.[0] ?? '',
         attributes: attributesFrom(p),
         lat,
@@ -494,7 +493,21 @@ export class Open311Service {
         createdData: { ...(media ? { mediaUrl: media } : {}), ...(accountId ? { accountId } : {}), ...(deviceId ? { deviceId } : {}) },
       },
     );
-    return [{ service_request_id: String(result.number), service_notice: notice(lang, category.slaDays, result.number), account_id: accountId }];
+    const days = (await this.slaDays(tenant.id)).get(code) ?? 14;
+    return [{ service_request_id: String(result.number), service_notice: notice(lang, days, result.number), account_id: accountId }];
+  }
+
+  // The notice's handling time per service_code, briefly cached: on the busy POST path the
+  // case flow already reads the category once, and a notice a few seconds stale is harmless.
+  private sla = new Map<string, { days: Map<string, number>; at: number }>();
+
+  private async slaDays(tenantId: string): Promise<Map<string, number>> {
+    const hit = this.sla.get(tenantId);
+    if (hit && Date.now() - hit.at < 5000) return hit.days;
+    const days = new Map((await this.d.feedbackCategories.listActive(tenantId)).map((c) => [c.code, c.slaDays]));
+    if (this.sla.size > 1000) this.sla.clear();
+    this.sla.set(tenantId, { days, at: Date.now() });
+    return days;
   }
 
   /** api_key: an Aukio API token of this tenant with the open311 scope; anything else is a 403. */
