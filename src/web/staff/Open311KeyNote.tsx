@@ -30,8 +30,9 @@ const messages = defineMessages({
 export function Open311KeyNote({ lang, endpoint, jurisdiction }: { lang: Lang; endpoint: string; jurisdiction: string }) {
   const t = translator(messages, lang);
   return (
-    <section aria-labelledby="open311-keys">
-      <h2 id="open311-keys">{t('title')}</h2>
+    // A fragment, not a wrapper: the console's text-width rule (.staff-main > p) applies as on the rest of the page.
+    <>
+      <h2>{t('title')}</h2>
       <p>{t('body')}</p>
       <ul>
         <li>
@@ -41,6 +42,6 @@ export function Open311KeyNote({ lang, endpoint, jurisdiction }: { lang: Lang; e
           {t('jurisdiction')} <code>{jurisdiction}</code>
         </li>
       </ul>
-    </section>
+    </>
   );
 }
