@@ -291,6 +291,7 @@ for (const engine of engines()) {
         body: JSON.stringify({ api_key: DEMO_OPEN311_KEY, service_code: 'complaint', description: 'JSON-palaute', attribute: { topics: ['litter'] } }),
       });
       expect(res.status).toBe(201);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
       const body = (await res.json()) as { service_request_id: string }[];
       expect(body[0].service_request_id).toMatch(/^\d+$/);
       // A host name as jurisdiction_id works too.

@@ -64,6 +64,9 @@ export const open311Api: ApiRoutes = (app, services) => {
 
   const send = (reply: FastifyReply, format: Format, root: string, value: unknown, status = 200) => {
     const out = render(format, root, value as Parameters<typeof render>[2]);
+    // Browser-based Open311 apps on other sites may read the answers: nothing here rides on
+    // cookies (POST authenticates with api_key), and '*' never sends credentials.
+    reply.header('access-control-allow-origin', '*');
     return reply.code(status).type(out.contentType).send(out.body);
   };
 
