@@ -181,6 +181,8 @@ for (const engine of engines()) {
         expect(two.map((r) => r.service_request_id)).toEqual(expect.arrayContaining([lightId, binId]));
 
         expect((await c.requests({ status: ['closed'] })).every((r) => r.status === 'closed')).toBe(true);
+        const repeated = await c.call(`requests.${format}?service_code=street-light&service_code=waste-bin`);
+        expect(JSON.stringify(repeated.value)).toContain(binId);
         expect((await c.requests({ status: ['open'] })).map((r) => r.service_request_id)).toContain(binId);
 
         const past = await c.requests({ start_date: new Date(Date.now() - 110 * 86_400_000).toISOString(), end_date: new Date(Date.now() - 80 * 86_400_000).toISOString() });
@@ -216,6 +218,8 @@ for (const engine of engines()) {
         expect(badAttr.errors[0].description).toContain('attribute[size]');
         const missing = await failure(client(format).postRequest({ service_code: 'waste-bin', description: 'Astia' }));
         expect(missing.errors.map((x) => x.description).join(' ')).toContain('attribute[bin]');
+        const halfPlace = await failure(client(format).postRequest({ service_code: 'pothole', description: 'Jossain', lat: 61.5 }));
+        expect(halfPlace.errors[0].description).toMatch(/^lat\/long /);
         const noPlace = await failure(client(format).postRequest({ service_code: 'pothole', description: 'Jossain' }));
         expect(noPlace.errors[0].description).toContain('address_string');
         const badMedia = await failure(client(format).postRequest({ ...post, media_url: 'javascript:alert(1)' }));

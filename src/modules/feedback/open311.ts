@@ -177,7 +177,7 @@ export function toOpen311Errors(err: AppError, lang: Lang): { status: number; er
       status: err.status,
       errors: Object.entries(fields).map(([f, reason]) => ({
         code: err.status,
-        description: `${fieldName(f)} ${REASONS[reason]?.[lang] ?? reason}`,
+        description: `${f === 'location' && reason === 'incomplete' ? 'lat/long' : fieldName(f)} ${REASONS[reason]?.[lang] ?? reason}`,
       })),
     };
   }
@@ -538,8 +538,13 @@ export class Open311Service {
       if (list.length > MAX_RESULTS || list.some((s) => !/^\d{1,15}$/.test(s))) throw new AppError('validation_failed', 400, { fields: { service_request_id: 'invalid' } });
       return this.requestRows(tenant.id, lang, { numbers: list.map(Number) });
     }
-    const codes = one(p, 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
-    const statuses = one(p, 'status')?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    // Lists are comma-delimited (the spec); a parameter given more than once counts too.
+    const many = (name: string) => {
+      const v = (p[name] ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+      return v.length ? v : undefined;
+    };
+    const codes = many('service_code');
+    const statuses = many('status')?.map((x) => x.toLowerCase());
     if (statuses?.some((s) => s !== 'open' && s !== 'closed')) throw new AppError('validation_failed', 400, { fields: { status: 'invalid_value' } });
     let start = dateParam(p, 'start_date');
     let end = dateParam(p, 'end_date');
