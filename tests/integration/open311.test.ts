@@ -328,6 +328,42 @@ for (const engine of engines()) {
       expect((await failure(c.postRequest({ service_code: 'praise', description: 'Toinen kiitos' }))).status).toBe(403);
     });
 
+    it('answers odd input with a 4xx in the spec shape, never a 500', async () => {
+      const f = hostFetch(app, HOST_A);
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const cases: [string, { method?: string; headers?: Record<string, string>; body?: string }][] = [
+        ['/open311/v2/services/.json', {}],
+        ['/open311/v2/services/pothole', {}],
+        ['/open311/v2/services/pothole.html', {}],
+        ['/open311/v2/requests/..json', {}],
+        ['/open311/v2/requests/99999999999999999999.json', {}],
+        ['/open311/v2/tokens/%3Cscript%3E.xml', {}],
+        ['/open311/v2/requests.json?jurisdiction_id=' + 'x'.repeat(5000), {}],
+        ['/open311/v2/requests.json?start_date=' + '9'.repeat(100), {}],
+        ['/open311/v2/requests.json?service_request_id=1,2,x', {}],
+        ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' }],
+        ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"api_key":' }],
+        ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: DEMO_OPEN311_KEY, service_code: { a: 1 } }) }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=pothole&lat=1e400&long=NaN&description=x` }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=pothole&lat=95&long=23&description=x` }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=pothole&address_id=nope&description=x` }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=pothole&address_string=x&description=${'x'.repeat(4001)}` }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=waste-bin&attribute[bin][]=bio&attribute[bin][]=paper&description=x` }],
+        ['/open311/v2/requests.xml', { method: 'POST', headers: form, body: `api_key=${DEMO_OPEN311_KEY}&service_code=waste-bin&attribute[bin]=bio&attribute[missed]=huomenna&description=x` }],
+        ['/open311/v2/requests.json', { method: 'DELETE' }],
+        ['/open311/v3/services.json', {}],
+      ];
+      for (const [path, init] of cases) {
+        const r = await f(path, init);
+        const text = await r.text();
+        expect(r.status, `${init.method ?? 'GET'} ${path.slice(0, 80)}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, path.slice(0, 80)).toBeLessThan(500);
+        if (path.split('?')[0].endsWith('.xml')) expect(() => parseXml(text)).not.toThrow();
+        else expect(Array.isArray(JSON.parse(text))).toBe(true);
+      }
+    });
+
     it('returns at most 1000 requests by default', async () => {
       await app.services.db.query(
         `insert into feedback_cases (tenant_id, category_id, org_unit_id, channel, description, lang, follow_token_hash, follow_token_sealed, open311_token, due_at)
