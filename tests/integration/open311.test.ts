@@ -341,6 +341,8 @@ for (const engine of engines()) {
         ['/open311/v2/requests.json?jurisdiction_id=' + 'x'.repeat(5000), {}],
         ['/open311/v2/requests.json?start_date=' + '9'.repeat(100), {}],
         ['/open311/v2/requests.json?service_request_id=1,2,x', {}],
+        ['/open311/v2/requests.json?start_date=%2B275760-09-13T00:00:00Z', {}],
+        ['/open311/v2/requests.json?end_date=-271821-04-20T00:00:00Z', {}],
         ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' }],
         ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"api_key":' }],
         ['/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: DEMO_OPEN311_KEY, service_code: { a: 1 } }) }],

@@ -282,7 +282,8 @@ function dateParam(p: Params, name: string): Date | null {
   const v = one(p, name);
   if (v === undefined) return null;
   const t = v.length <= 40 ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) throw new AppError('validation_failed', 400, { fields: { [name]: 'invalid_datetime' } });
+  // Years outside 1900–9999 would overflow the window arithmetic and mean nothing here.
+  if (Number.isNaN(t) || t < Date.UTC(1900, 0, 1) || t >= Date.UTC(10000, 0, 1)) throw new AppError('validation_failed', 400, { fields: { [name]: 'invalid_datetime' } });
   return new Date(t);
 }
 
