@@ -102,6 +102,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     const tenant = await services.tenancy.resolveByHost(req.headers.host);
     const lang = requestLang(req, tenant?.languages ?? [...LANGUAGES], tenant?.defaultLanguage ?? 'fi');
     if (!tenant) {
+      // Open311 clients on a shared API host name their tenant with jurisdiction_id; the
+      // Open311 routes resolve it (src/modules/feedback/open311.ts) and answer 404 otherwise.
+      if (req.url === '/open311' || req.url.startsWith('/open311/')) return;
       // Never fall back to another tenant's site for an unknown host.
       if (isApiPath(req.url)) return sendError(reply, new AppError('unknown_tenant', 404), lang);
       return reply.code(404).type('text/html; charset=utf-8').send(unknownTenantPage());

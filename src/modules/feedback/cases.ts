@@ -206,7 +206,7 @@ export class FeedbackCaseService {
         ],
       );
       const number = Number(r.rows[0].number);
-      await addEvent(tx, tenantId, caseId, actor, { kind: 'created', visibility: 'resident', data: { channel: ctx.channel } });
+      await addEvent(tx, tenantId, caseId, actor, { kind: 'created', visibility: 'resident', data: { ...ctx.createdData, channel: ctx.channel } });
       for (const a of prepared) {
         await tx.query(
           `insert into feedback_attachments (tenant_id, case_id, filename, content_type, size, sha256, location_kept, data)
