@@ -43,7 +43,7 @@ for (const engine of engines()) {
     let adminB: Actor;
 
     beforeAll(async () => {
-      app = await startTestApp(engine.name);
+      app = await startTestApp(engine.name, { env: { FEEDBACK_RATE_PER_EMAIL_HOUR: '10000', FEEDBACK_RATE_PER_IP_HOUR: '10000' } });
       const t = await app.services.db.query<{ id: string; slug: string }>('select id, slug from tenants');
       tenantA = t.rows.find((r) => r.slug === 'esimerkkila')!.id;
       const tenantB = t.rows.find((r) => r.slug === 'jarvikyla')!.id;

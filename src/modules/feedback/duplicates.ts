@@ -81,11 +81,10 @@ export class FeedbackDuplicateService {
     if (user.tenantId !== tenantId) throw new AppError('not_found', 404);
     if (!isUuid(duplicateId)) throw new AppError('not_found', 404);
     if (!isUuid(intoId)) throw new AppError('validation_failed', 400, { fields: { into: 'not_found' } });
-    if (duplicateId === intoId) throw new AppError('validation_failed', 400, { fields: { into: 'same_case' } });
     await this.d.db.transaction(async (tx) => {
       // Lock in id order so two opposite merges cannot deadlock.
       const rows = new Map<string, CaseRow>();
-      for (const id of [duplicateId, intoId].sort()) {
+      for (const id of [...new Set([duplicateId, intoId])].sort()) {
         const row = await this.d.cases.row(tx, tenantId, id, true);
         if (row) rows.set(id, row);
       }
@@ -93,6 +92,7 @@ export class FeedbackDuplicateService {
       const into = rows.get(intoId);
       if (!dup) throw new AppError('not_found', 404);
       await this.d.cases.requireHandler(actor, tenantId, dup.org_unit_id, tx);
+      if (duplicateId === intoId) throw new AppError('validation_failed', 400, { fields: { into: 'same_case' } });
       if (!into) throw new AppError('validation_failed', 400, { fields: { into: 'not_found' } });
       await this.d.cases.requireHandler(actor, tenantId, into.org_unit_id, tx);
       if (into.status === 'duplicate' || into.duplicate_of) throw new AppError('validation_failed', 400, { fields: { into: 'is_duplicate' } });

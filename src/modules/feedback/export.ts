@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import { pick, type Lang } from '../../platform/i18n.ts';
 import type { CaseContext, FeedbackCaseService } from './cases.ts';
 import type { QueueFilter, QueueItem } from './model.ts';
-import { STATUS_NAMES } from './notify.ts';
+import { STAFF_STATUS_NAMES } from './labels.ts';
 
 /**
  * CSV export of a staff queue: the same filter and the same authorization as queue()
@@ -77,7 +77,7 @@ export class FeedbackExportService {
         x.createdAt,
         pick(x.categoryNames, lang).text,
         pick(x.orgUnitNames, lang).text,
-        STATUS_NAMES[x.status][lang],
+        STAFF_STATUS_NAMES[x.status][lang],
         x.channel,
         x.address,
         d?.lat ?? null,
