@@ -143,8 +143,8 @@ export default function FeedbackQueue() {
               {d.items.map((i) => (
                 <tr key={i.id} className={i.overdue ? 'fb-row-overdue' : undefined}>
                   <td className="nowrap">
-                    <a href={`/${lang}/staff/feedback/cases/${i.id}`}>
-                      <span className="visually-hidden">{t('caseTitle', { number: '' })}</span>
+                    {/* The name says what the number is; it contains the visible number (WCAG 2.5.3). */}
+                    <a href={`/${lang}/staff/feedback/cases/${i.id}`} aria-label={t('caseTitle', { number: i.number })} className="fb-number">
                       {i.number}
                     </a>
                   </td>
