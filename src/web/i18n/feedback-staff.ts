@@ -3,6 +3,9 @@ import { defineMessages } from './define.ts';
 /** The staff console's feedback pages: queue, case, moderation, categories. */
 export const feedbackStaff = defineMessages({
   fi: {
+    chooseUnit: 'Valitse yksikkö',
+    jumpToActions: 'Siirry käsittelyyn',
+    resultCountOne: '1 palaute',
     consoleHome: 'Ylläpito',
     breadcrumb: 'Murupolku',
     queueTitle: 'Palautteet',
@@ -225,6 +228,9 @@ export const feedbackStaff = defineMessages({
     langEn: 'englanti',
   },
   sv: {
+    chooseUnit: 'Välj enhet',
+    jumpToActions: 'Gå till behandlingen',
+    resultCountOne: '1 respons',
     consoleHome: 'Administration',
     breadcrumb: 'Brödsmulor',
     queueTitle: 'Respons',
@@ -447,6 +453,9 @@ export const feedbackStaff = defineMessages({
     langEn: 'engelska',
   },
   en: {
+    chooseUnit: 'Choose a unit',
+    jumpToActions: 'Go to handling',
+    resultCountOne: '1 case',
     consoleHome: 'Console',
     breadcrumb: 'Breadcrumb',
     queueTitle: 'Feedback',

@@ -115,7 +115,7 @@ export default function FeedbackQueue() {
 
       <div className="fb-queue-head">
         <p aria-live="polite">
-          <strong>{t('resultCount', { count: d.total })}</strong>
+          <strong>{d.total === 1 ? t('resultCountOne') : t('resultCount', { count: d.total })}</strong>
         </p>
         {d.total > 0 && (
           <p>

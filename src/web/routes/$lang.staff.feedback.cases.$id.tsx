@@ -201,6 +201,9 @@ export default function FeedbackCase() {
             <AccessibilityFlag t={t} />
           </p>
         )}
+        <p className="fb-jump">
+          <a href="#fb-actions">{t('jumpToActions')}</a>
+        </p>
       </section>
 
       <div className="fb-case">
@@ -365,7 +368,6 @@ function History({ d, t }: { d: Data; t: FT }) {
             <p className="fb-event-head">
               <strong>{title(e)}</strong>{' '}
               <span className={`badge fb-vis-${e.visibility}`}>
-                {e.visibility === 'internal' && <span aria-hidden="true">🔒 </span>}
                 {t(e.visibility === 'internal' ? 'internal' : e.visibility === 'public' ? 'visiblePublic' : 'visibleResident')}
               </span>
               <br />
@@ -460,10 +462,7 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
       </section>
 
       <section aria-labelledby="fb-a-note" className="fb-box">
-        <h3 id="fb-a-note">
-          <span aria-hidden="true">🔒 </span>
-          {t('note')}
-        </h3>
+        <h3 id="fb-a-note">{t('note')}</h3>
         <Form method="post" reloadDocument noValidate>
           <CsrfField />
           <input type="hidden" name="intent" value="note" />
@@ -484,6 +483,7 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
           <FbField id="transfer-unit" label={t('transferUnit')} error={err('transfer', 'orgUnitId')} t={t}>
             {(aria) => (
               <select {...aria} name="orgUnitId" defaultValue={val('transfer', 'orgUnitId')}>
+                <option value="">{t('chooseUnit')}</option>
                 {d.units
                   .filter((u) => u.id !== c.orgUnitId)
                   .map((u) => (
