@@ -36,7 +36,7 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
   let present = false;
   beforeAll(async () => {
     e2e = await startE2E();
-    present = await routeExists(e2e, '/fi/staff/feedback');
+    present = await routeExists(e2e, '/fi/staff/feedback/cases');
   });
   afterAll(async () => {
     await e2e?.close();
@@ -70,7 +70,7 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
     await services.db.query(`update feedback_cases set due_at = now() - interval '2 days' where id = $1`, [second.caseId]);
     const o = e2e.origin();
     const page = await e2e.page();
-    await signIn(page, o, STREET, '/fi/staff/feedback');
+    await signIn(page, o, STREET, '/fi/staff/feedback/cases');
     await screenshot(page, 'feedback-queue-desktop');
     const rows = page.locator('table.fb-queue tbody tr');
     expect(await rows.first().textContent()).toContain(`${second.number}`);
@@ -133,13 +133,13 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
     expect(await page.getByText('Odottaa moderointia').count()).toBeGreaterThan(0);
 
     // Swedish pages of the same case and queue.
-    await visit(page, `${o}/sv/staff/feedback`);
+    await visit(page, `${o}/sv/staff/feedback/cases`);
     await visit(page, `${o}/sv/staff/feedback/cases/${r.caseId}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(`Respons ${r.number}`);
 
     // 320 px: no sideways scrolling outside data tables.
     await page.setViewportSize({ width: 320, height: 800 });
-    await visit(page, `${o}/fi/staff/feedback`);
+    await visit(page, `${o}/fi/staff/feedback/cases`);
     await expectNoHorizontalScroll(page);
     await screenshot(page, 'feedback-queue-320');
     await visit(page, `${o}/fi/staff/feedback/cases/${r.caseId}`);

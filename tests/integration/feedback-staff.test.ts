@@ -230,7 +230,7 @@ for (const engine of engines()) {
       expect(html).not.toContain('<script>alert("xss")');
       expect(html).not.toContain('<img src=x');
       expect(html).toContain('&lt;script&gt;');
-      const queue = await (await katu.get(`/fi/staff/feedback?q=${encodeURIComponent('alert')}`)).text();
+      const queue = await (await katu.get(`/fi/staff/feedback/cases?q=${encodeURIComponent('alert')}`)).text();
       expect(queue).not.toContain('<script>alert("xss")');
       expect(await audits('feedback.case_read', r.caseId)).toBeGreaterThanOrEqual(1);
     });

@@ -109,7 +109,7 @@ export async function action({ context, params, request }: ActionArgs) {
       case 'transfer':
         await s.feedback.transfer(actor, tenantId, id, { orgUnitId: v.orgUnitId, reason: v.reason }, ctx);
         // The case may now be outside this person's units: back to the queue.
-        return redirect(`/${lang}/staff/feedback?notice=transfer`);
+        return redirect(`/${lang}/staff/feedback/cases?notice=transfer`);
       case 'public': {
         const r = await s.feedbackPublication.propose(actor, tenantId, id, { publicDescription: v.publicDescription, publicAnswer: v.publicAnswer, publish: v.publish === '1' }, ctx);
         return back(r.publication === 'published' ? 'public_published' : 'public_pending');
@@ -142,7 +142,7 @@ export default function FeedbackCase() {
       <title>{`${title} – ${c.category.text}`}</title>
       <FbBreadcrumbs
         t={t}
-        items={[{ href: `/${lang}/staff`, label: t('consoleHome') }, { href: `/${lang}/staff/feedback`, label: t('queueTitle') }, { label: title }]}
+        items={[{ href: `/${lang}/staff`, label: t('consoleHome') }, { href: `/${lang}/staff/feedback/cases`, label: t('queueTitle') }, { label: title }]}
       />
       <h1>
         {title}: <span lang={c.category.lang !== lang ? c.category.lang : undefined}>{c.category.text}</span>

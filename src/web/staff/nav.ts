@@ -49,7 +49,7 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/audit', label: 'navAudit', roles: ['tenant_admin'] },
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
   { path: '/security', label: 'navSecurity', roles: null },
-  { path: '/feedback', label: 'navFeedback', roles: ['customer_service', 'unit_staff'] },
+  { path: '/feedback/cases', label: 'navFeedback', roles: ['customer_service', 'unit_staff'] },
   { path: '/feedback/moderation', label: 'navModeration', roles: ['moderator'] },
   { path: '/feedback/categories', label: 'navFeedbackCategories', roles: ['tenant_admin'] },
 ];
