@@ -37,6 +37,7 @@ export interface ModerationItem {
   id: string;
   number: number;
   categoryNames: Localized;
+  orgUnitId: string;
   orgUnitNames: Localized;
   status: string;
   publicDescription: string;
@@ -154,6 +155,7 @@ export class FeedbackPublicationService {
       id: string;
       number: string;
       names: Localized;
+      org_unit_id: string;
       unit_names: Localized;
       status: string;
       public_description: string | null;
@@ -161,7 +163,7 @@ export class FeedbackPublicationService {
       proposed_by: string | null;
       updated_at: Date;
     }>(
-      `select c.id, c.number, k.names, u.names as unit_names, c.status, c.public_description, c.public_answer, c.updated_at,
+      `select c.id, c.number, k.names, c.org_unit_id, u.names as unit_names, c.status, c.public_description, c.public_answer, c.updated_at,
          (select e.actor_name from feedback_case_events e where e.case_id = c.id and e.kind = 'public_answer' order by e.id desc limit 1) as proposed_by
        from feedback_cases c join feedback_categories k on k.id = c.category_id join org_units u on u.id = c.org_unit_id
        where c.tenant_id = $1 and c.publication = 'pending'${units ? ' and c.org_unit_id = any($2::uuid[])' : ''}
@@ -172,6 +174,7 @@ export class FeedbackPublicationService {
       id: x.id,
       number: Number(x.number),
       categoryNames: x.names,
+      orgUnitId: x.org_unit_id,
       orgUnitNames: x.unit_names,
       status: x.status,
       publicDescription: x.public_description ?? '',

@@ -12,14 +12,17 @@ import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.t
  * checks the role per case.
  */
 export async function loader({ context, params, request }: LoaderArgs) {
-  const { lang } = requireFeedbackPage(context, request, params);
+  const { lang, user } = requireFeedbackPage(context, request, params);
   return runLoader(async () => {
     const items = await context.services.feedbackPublication.moderationQueue(context.actor, context.tenant.id);
+    // A moderator need not handle the unit: link to the case only for those who may open it.
+    const handled = await context.services.feedback.handledUnits(user, context.tenant.id);
+    const canOpen = (unitId: string) => handled === null || handled.includes(unitId);
     const notice = new URL(request.url).searchParams.get('notice');
     return {
       lang,
       notice: notice === 'approved' || notice === 'rejected' ? notice : null,
-      items: items.map((i) => ({ ...i, category: pick(i.categoryNames, lang), unit: pick(i.orgUnitNames, lang) })),
+      items: items.map((i) => ({ ...i, category: pick(i.categoryNames, lang), unit: pick(i.orgUnitNames, lang), canOpen: canOpen(i.orgUnitId) })),
     };
   });
 }
@@ -75,8 +78,12 @@ export default function Moderation() {
                 <p className="fb-muted">
                   {i.unit.text} · <time dateTime={i.updatedAt}>{when(i.updatedAt, lang)}</time>
                   {i.proposedBy && <> · {t('proposedBy', { name: i.proposedBy })}</>}
-                  <br />
-                  <a href={`/${lang}/staff/feedback/cases/${i.id}`}>{t('openCase', { number: i.number })}</a>
+                  {i.canOpen && (
+                    <>
+                      <br />
+                      <a href={`/${lang}/staff/feedback/cases/${i.id}`}>{t('openCase', { number: i.number })}</a>
+                    </>
+                  )}
                 </p>
                 <Form method="post" reloadDocument noValidate aria-labelledby={`m-${i.id}`}>
                   <CsrfField />
