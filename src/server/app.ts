@@ -163,7 +163,10 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
   // Hooks that never wait are written with `done`: an async hook costs a promise per request.
   app.addHook('onSend', (req, reply, payload, done) => {
+    // A response that asked for a sandbox (user-uploaded files) keeps it on top of the default policy.
+    const sandbox = String(reply.getHeader('content-security-policy') ?? '').includes('sandbox');
     setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE);
+    if (sandbox) reply.header('content-security-policy', `${reply.getHeader('content-security-policy')}; sandbox`);
     // A 304 makes the browser reuse its stored page, whose inline scripts carry the nonce of
     // the response that delivered it; a new CSP here would replace the stored one and block them.
     if (reply.statusCode === 304) reply.removeHeader('content-security-policy');

@@ -14,6 +14,7 @@ import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
 import { open311Api } from '../modules/feedback/open311-api.ts';
+import { feedbackStaffApi } from '../modules/feedback/staff-api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -32,4 +33,5 @@ export const apiRoutes: ApiRoutes[] = [
   catalogEditApi,
   sitemapRoutes,
   open311Api,
+  feedbackStaffApi,
 ];

@@ -284,7 +284,7 @@ export class FeedbackCaseService {
     if (filter.q?.trim()) {
       const q = filter.q.trim().slice(0, 200);
       if (/^#?\d{1,12}$/.test(q)) add('c.number = ?', Number(q.replace('#', '')));
-      else add(`(c.description ilike ? escape '\\' or c.address ilike $${params.length} escape '\\')`, `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+      else add(`(c.description ilike ? escape '\\' or c.address ilike $${params.length + 1} escape '\\')`, `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
     }
     const page = Math.max(1, Math.min(10_000, Math.floor(filter.page ?? 1)));
     const sql = `from feedback_cases c join feedback_categories k on k.id = c.category_id join org_units u on u.id = c.org_unit_id
