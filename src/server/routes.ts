@@ -13,6 +13,7 @@ import { routingApi } from '../modules/routing/api.ts';
 import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
+import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -30,4 +31,5 @@ export const apiRoutes: ApiRoutes[] = [
   catalogImportApi,
   catalogEditApi,
   sitemapRoutes,
+  feedbackRssRoutes,
 ];
