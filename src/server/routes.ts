@@ -13,6 +13,7 @@ import { routingApi } from '../modules/routing/api.ts';
 import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
+import { feedbackResidentApi } from '../modules/feedback/resident-api.ts';
 import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
@@ -31,5 +32,6 @@ export const apiRoutes: ApiRoutes[] = [
   catalogImportApi,
   catalogEditApi,
   sitemapRoutes,
+  feedbackResidentApi,
   feedbackRssRoutes,
 ];

@@ -23,6 +23,7 @@ import { SynonymService } from '../modules/routing/synonyms.ts';
 import { CatalogReader } from '../modules/catalog/read.ts';
 import { FeedbackCategoryService } from '../modules/feedback/categories.ts';
 import { FeedbackCaseService } from '../modules/feedback/cases.ts';
+import { PlaceService } from '../modules/feedback/places.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -74,6 +75,8 @@ export interface Services {
   feedbackCategories: FeedbackCategoryService;
   /** Feedback cases: submission (web, API, Open311), staff handling, resident follow-up, public feed. */
   feedback: FeedbackCaseService;
+  /** The address register: the feedback form's address search, geocoding and nearest address. */
+  places: PlaceService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -141,6 +144,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     routing: new RoutingService(db),
   } as Omit<Services, 'staffAuth'> as Services;
   services.feedbackCategories = new FeedbackCategoryService(db, audit, services.routing);
+  services.places = new PlaceService(db);
   services.feedback = new FeedbackCaseService({
     db,
     audit,
