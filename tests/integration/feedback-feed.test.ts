@@ -150,7 +150,7 @@ for (const engine of engines()) {
       // All three public items are listed, the one without a location marked as such.
       for (const k of ['pothole', 'xss', 'light']) expect(html).toContain(`href="/fi/feedback/${cases[k].number}"`);
       expect(html).toContain('Ei sijaintia kartalla');
-      expect(html).toContain('2 palautetta kartalla, 1 ilman sijaintia.');
+      expect(html).toContain('Sijainti kartalla: 2. Ilman sijaintia: 1.');
       // The filter keeps the view.
       expect(html).toContain('<input type="hidden" name="view" value="map"/>');
       const list = await (await getA('/fi/feedback')).text();

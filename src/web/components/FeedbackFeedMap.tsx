@@ -4,6 +4,7 @@ import { casePath } from '../../modules/feedback/public-feed.ts';
 import { translator } from '../i18n/define.ts';
 import { feedbackFeed } from '../i18n/feedback-feed.ts';
 import type { FeedItem } from './FeedbackFeed.tsx';
+import { FeedbackMap } from './FeedbackMap.tsx';
 
 /**
  * The map view's map: a marker per item of this page that has a location. The list under
@@ -16,9 +17,9 @@ export interface MapSettings {
   attribution: string;
 }
 
-export function mapSettings(_config: Config): MapSettings {
-  // Filled from MAP_TILE_URL / MAP_ATTRIBUTION once the map component lands (resident-feedback).
-  return { tileUrl: null, attribution: '' };
+/** The tile source from config; 'none' switches maps off and the list stands alone. */
+export function mapSettings(config: Pick<Config, 'MAP_TILE_URL' | 'MAP_ATTRIBUTION'>): MapSettings {
+  return { tileUrl: config.MAP_TILE_URL === 'none' ? null : config.MAP_TILE_URL, attribution: config.MAP_ATTRIBUTION };
 }
 
 /** Centre and zoom that show every marker: the middle of their bounding box, zoomed to its size. */
@@ -45,10 +46,35 @@ export function FeedMap({ items, lang, fallback, settings }: { items: FeedItem[]
       href: casePath(lang, i.number),
     }));
   const without = items.length - markers.length;
+  const tileUrl = settings?.tileUrl ?? null;
+  const hrefByTitle = new Map(markers.map((m) => [m.title, m.href]));
+  /*
+   * Leaflet makes each marker a focusable role=button, but fires only a 'keypress' event for
+   * Enter on it (a click handler never runs), and nothing for Space. A button must work from
+   * the keyboard, so Enter and Space on a marker open its case here. Titles are unique: they
+   * hold the case number.
+   */
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const el = e.target as HTMLElement;
+    if ((e.key !== 'Enter' && e.key !== ' ') || !el.classList.contains('map-marker')) return;
+    const href = hrefByTitle.get(el.getAttribute('title') ?? '');
+    if (!href) return;
+    e.preventDefault();
+    window.location.assign(href);
+  };
   return (
-    <div className="feedback-map-view">
+    <div className="feedback-map-view" onKeyDown={onKeyDown}>
+      {markers.length > 0 && tileUrl && (
+        <>
+          {/* The map renders nothing until Leaflet has loaded, so without JavaScript this says why. */}
+          <noscript>
+            <p className="info">{t('mapNeedsJs')}</p>
+          </noscript>
+          <FeedbackMap label={t('mapLabel')} {...frame(markers)} markers={markers} tileUrl={tileUrl} attribution={settings?.attribution ?? ''} />
+        </>
+      )}
+      {markers.length > 0 && !tileUrl && <p className="info">{t('mapUnavailable')}</p>}
       <p>{t('onMapCount', { n: markers.length, m: without })}</p>
-      {markers.length > 0 && (settings?.tileUrl ?? null) === null && <p className="info">{t('mapUnavailable')}</p>}
       <p className="feedback-map-equivalent">{t('mapEquivalent')}</p>
     </div>
   );
