@@ -57,7 +57,7 @@ export default function FeedbackCasePage() {
   const category = pick(item.categoryNames, lang, [fallback]).text;
   const hasPoint = item.lat !== null && item.lon !== null;
   return (
-    <article className="feedback-case" aria-labelledby="case-title">
+    <article className="public-feedback-case" aria-labelledby="case-title">
       <title>{`${t('number', { n: item.number })}: ${category}`}</title>
       <RssAlternate lang={lang} />
       <Breadcrumbs
