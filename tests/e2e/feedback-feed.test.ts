@@ -105,7 +105,7 @@ describeE2E('public feedback feed in Chromium (list and map, keyboard, 320 px, n
       await visit(page, `${e2e.origin()}/${lang}/feedback`);
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(h1);
-      expect(await page.getByRole('link', { name: give }).getAttribute('href')).toBe(`/${lang}/feedback/new`);
+      expect(await page.locator('main').getByRole('link', { name: give }).getAttribute('href')).toBe(`/${lang}/feedback/new`);
       expect(await feedItems(page).count()).toBe(3);
       // Newest first.
       expect(await feedItems(page).first().locator('h3 a').getAttribute('href')).toBe(`/${lang}/feedback/${num.light}`);
