@@ -315,6 +315,11 @@ for (const engine of engines()) {
       const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
       const same = await getA('/fi/feedback', { 'if-none-match': etag!, cookie });
       expect(same.status).toBe(304);
+      // A status change of a published case does not bump the content version: the tag says
+      // (in clear, see microcache.ts) that the render is right for at most a minute.
+      const validUntil = parseInt(etag!.match(/\.([0-9a-z]+)"$/)![1], 36);
+      expect(validUntil - Date.now()).toBeGreaterThan(0);
+      expect(validUntil - Date.now()).toBeLessThanOrEqual(60_000);
 
       const c = await make('late', tenantA, { categoryCode: 'complaint' });
       await publish(tenantA, c.id, 'JUURI-JULKAISTU palaute.', 'Kiitos, korjaamme.');
