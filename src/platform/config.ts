@@ -110,6 +110,17 @@ const schema = z
     FEEDBACK_MAX_LINKS: z.coerce.number().int().min(0).max(100).default(2),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+    /**
+     * Map tiles for the feedback form's pin and the public feed map ({z}/{x}/{y} template).
+     * "none" turns maps off (the address field and the list remain, as they always do).
+     * The tile origin is added to the CSP's img-src.
+     */
+    MAP_TILE_URL: z
+      .string()
+      .refine((v) => v === 'none' || /^(https?:\/\/|\/)\S+$/.test(v), 'must be an http(s) URL template, a path, or none')
+      .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    /** The tiles' attribution line (HTML allowed: it is the operator's own setting). */
+    MAP_ATTRIBUTION: z.string().max(500).default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
   })
   .superRefine((c, ctx) => {
     if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) {

@@ -161,11 +161,15 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     }
   });
 
+  // Map tiles: https origins are already in img-src; a plain-http tile server (an intranet
+  // one) must be named. A path template is 'self'.
+  const mapImgSrc = /^http:\/\//.test(config.MAP_TILE_URL) ? ` ${new URL(config.MAP_TILE_URL.replace(/[{}]/g, '')).origin}` : '';
+
   // Hooks that never wait are written with `done`: an async hook costs a promise per request.
   app.addHook('onSend', (req, reply, payload, done) => {
     // A response that asked for a sandbox (user-uploaded files) keeps it on top of the default policy.
     const sandbox = String(reply.getHeader('content-security-policy') ?? '').includes('sandbox');
-    setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE);
+    setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE, mapImgSrc);
     if (sandbox) reply.header('content-security-policy', `${reply.getHeader('content-security-policy')}; sandbox`);
     // A 304 makes the browser reuse its stored page, whose inline scripts carry the nonce of
     // the response that delivered it; a new CSP here would replace the stored one and block them.
@@ -316,7 +320,13 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       };
       web.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/*', handler: pageHandler });
       // Pages whose form uploads a file get that file's limit instead of BODY_LIMIT.
-      for (const [url, bodyLimit] of [['/:lang/staff/catalog/import', config.CATALOG_IMPORT_MAX_BYTES]] as const) {
+      // The feedback form carries up to FEEDBACK_MAX_ATTACHMENTS files of FEEDBACK_ATTACHMENT_MAX_BYTES,
+      // plus the text fields; a single file over its limit is refused by the form's own check.
+      const feedbackFormLimit = config.FEEDBACK_MAX_ATTACHMENTS * config.FEEDBACK_ATTACHMENT_MAX_BYTES + config.BODY_LIMIT;
+      for (const [url, bodyLimit] of [
+        ['/:lang/staff/catalog/import', config.CATALOG_IMPORT_MAX_BYTES],
+        ['/:lang/feedback/new', feedbackFormLimit],
+      ] as const) {
         web.route({ method: 'POST', url, bodyLimit, handler: pageHandler });
       }
     });
@@ -436,11 +446,13 @@ const CSP_TAIL = [
   `form-action 'self'`,
 ].join('; ');
 
-function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean) {
+function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean, imgExtra = '') {
   const n = nonce ? ` 'nonce-${nonce}'` : '';
-  reply.header('content-security-policy', `default-src 'self'; script-src 'self'${n}; style-src 'self'${n}; ${CSP_TAIL}`);
+  const tail = imgExtra ? CSP_TAIL.replace(`img-src 'self' data: https:`, `img-src 'self' data: https:${imgExtra}`) : CSP_TAIL;
+  reply.header('content-security-policy', `default-src 'self'; script-src 'self'${n}; style-src 'self'${n}; ${tail}`);
   reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  // A page may ask for a stricter policy (the private follow-up link: no-referrer).
+  if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'strict-origin-when-cross-origin');
   reply.header('x-frame-options', 'DENY');
   reply.header('cross-origin-opener-policy', 'same-origin');
   reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');

@@ -15,6 +15,8 @@ import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
 import { open311Api } from '../modules/feedback/open311-api.ts';
 import { feedbackStaffApi } from '../modules/feedback/staff-api.ts';
+import { feedbackResidentApi } from '../modules/feedback/resident-api.ts';
+import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -34,4 +36,6 @@ export const apiRoutes: ApiRoutes[] = [
   sitemapRoutes,
   open311Api,
   feedbackStaffApi,
+  feedbackResidentApi,
+  feedbackRssRoutes,
 ];

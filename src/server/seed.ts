@@ -1,4 +1,5 @@
 import { seedDemoFeedback } from './demo/feedback.ts';
+import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
 import { sha256 } from '../platform/crypto.ts';
@@ -146,6 +147,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727275)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoFeedback(tx, r.rows[0].id, t.slug, passwordHash);
+    });
+  }
+  // The address register behind the feedback form's address search; skipped when present.
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727276)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoAddresses(tx, r.rows[0].id, t.slug);
     });
   }
 }

@@ -26,6 +26,7 @@ import { FeedbackCaseService } from '../modules/feedback/cases.ts';
 import { FeedbackPublicationService } from '../modules/feedback/publication.ts';
 import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
+import { PlaceService } from '../modules/feedback/places.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -83,6 +84,8 @@ export interface Services {
   feedbackDuplicates: FeedbackDuplicateService;
   /** CSV export of a staff queue (audited). */
   feedbackExport: FeedbackExportService;
+  /** The address register: the feedback form's address search, geocoding and nearest address. */
+  places: PlaceService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -150,6 +153,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     routing: new RoutingService(db),
   } as Omit<Services, 'staffAuth'> as Services;
   services.feedbackCategories = new FeedbackCategoryService(db, audit, services.routing);
+  services.places = new PlaceService(db);
   services.feedback = new FeedbackCaseService({
     db,
     audit,

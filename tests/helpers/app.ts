@@ -48,6 +48,9 @@ export async function startTestApp(
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: opts.databaseUrl ?? testDb?.url,
+    // No map tiles: this machine has no outside network and tests must not try to reach a
+    // tile server. A test that wants a map passes MAP_TILE_URL (e.g. a path on the app itself).
+    MAP_TILE_URL: 'none',
     ...opts.env,
   });
   const log = createLogger(config.LOG_LEVEL);

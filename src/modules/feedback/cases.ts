@@ -722,6 +722,19 @@ export class FeedbackCaseService {
     );
     return r.rows.map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, locationKept: a.location_kept }));
   }
+
+  /**
+   * (resident-feedback) The private follow-up token of the signed-in resident's own case, so
+   * that My Aukio can offer the same "add information" and "was this fixed?" forms.
+   */
+  async myFollowToken(actor: Actor, tenantId: string, id: string): Promise<string> {
+    if (actor.kind !== 'resident') throw new AppError('unauthenticated', 401);
+    const row = await this.row(this.d.db, tenantId, id);
+    if (!row || row.resident_id !== actor.resident.id || actor.resident.tenantId !== tenantId) throw new AppError('not_found', 404);
+    const token = this.box.open(row.follow_token_sealed, `feedback-follow:${row.id}`);
+    if (!token) throw new AppError('not_found', 404);
+    return token;
+  }
 }
 
 // ---------------------------------------------------------------- helpers

@@ -5,6 +5,7 @@ import { pick } from '../../platform/i18n.ts';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
+import { feedbackResident } from '../i18n/feedback-resident.ts';
 import { useRoot } from '../root.tsx';
 import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
@@ -35,6 +36,9 @@ export function PortalShell({ children }: { children: ReactNode }) {
             <ul>
               <li>
                 <a href={`/${lang}`}>{t('frontPage')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/feedback/new`}>{translator(feedbackResident, lang)('giveFeedback')}</a>
               </li>
               {viewer.kind === 'resident' ? (
                 <>

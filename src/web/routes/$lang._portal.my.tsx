@@ -2,6 +2,7 @@ import { Form, useActionData, useLoaderData } from 'react-router';
 import { pick } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
+import { feedbackResident } from '../i18n/feedback-resident.ts';
 import { LANGUAGE_NAMES, residentAuth } from '../i18n/resident-auth.ts';
 import { pageLang, requireResidentPage, runAction, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
@@ -72,6 +73,9 @@ export default function MyAukio() {
           <dd>{profile.preferredLanguage ? <span lang={profile.preferredLanguage}>{LANGUAGE_NAMES[profile.preferredLanguage]}</span> : t('notSet')}</dd>
         </dl>
       </section>
+      <p>
+        <a href={`/${lang}/my/feedback`}>{translator(feedbackResident, lang)('myFeedbackTitle')}</a>
+      </p>
       <section aria-labelledby="contact-title">
         <h2 id="contact-title">{t('contactTitle')}</h2>
         {result && 'ok' in result && result.ok && (

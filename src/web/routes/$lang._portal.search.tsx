@@ -6,6 +6,7 @@ import { portal } from '../i18n/portal.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
 import { routingText } from '../i18n/routing.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
+import { feedbackResident } from '../i18n/feedback-resident.ts';
 
 interface Hit {
   key: string;
@@ -69,6 +70,9 @@ export default function Search() {
           <p>{r('noGoodMatch', { q })}</p>
           <p>{r('noGoodMatchHelp')}</p>
           <ContactLine />
+          <p>
+            {translator(feedbackResident, lang)('nothingMatchedFeedback')} <a href={`/${lang}/feedback/new`}>{translator(feedbackResident, lang)('giveFeedback')}</a>
+          </p>
         </div>
       ) : (
         <>
