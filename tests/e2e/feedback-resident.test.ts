@@ -76,34 +76,61 @@ describeE2E('feedback: resident form and follow-up', () => {
   });
 
   it('without JavaScript: continues after the category, types the address, the server geocodes it', async () => {
+    // axe needs JavaScript in the page: the same server-rendered markup is checked with
+    // JavaScript on below (the form posts reload the document either way).
     const page = await e2e.page({ javaScriptEnabled: false });
-    await visit(page, `${e2e.origin()}/fi/feedback/new`);
+    const res = await page.goto(`${e2e.origin()}/fi/feedback/new`);
+    expect(res?.status()).toBe(200);
     // Before a category the form asks only for it and the description.
     expect(await page.locator('#files').count()).toBe(0);
     await page.getByLabel('Katuvaurio tai kuoppa').check();
     await page.getByLabel(/^Kuvaus/).fill('Kuoppa suojatien kohdalla.');
     await page.getByRole('button', { name: 'Jatka' }).click();
     await page.locator('#files').waitFor();
-    await expectAccessible(page);
-    await value(page.getByLabel(/^Kuvaus/), 'Kuoppa suojatien kohdalla.');
+    expect(await page.getByLabel(/^Kuvaus/).inputValue()).toBe('Kuoppa suojatien kohdalla.');
     await page.getByLabel('Osoite').fill('hameenkatu 14');
     await page.locator('#files').setInputFiles({ name: 'kuva.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
     await page.getByLabel('Sähköposti').fill('kuoppa-nojs@example.com');
     await Promise.all([page.waitForURL(/\/fi\/feedback\/follow\/[\w-]+\?sent=1$/), page.getByRole('button', { name: 'Lähetä palaute' }).click()]);
-    await expectAccessible(page);
     await page.getByText('Hämeenkatu 14, 00990 Esimerkkilä').waitFor();
     const number = (await page.locator('.confirmation .lead').innerText()).match(/\d+/)![0];
     await followFromMail('kuoppa-nojs@example.com', number);
 
-    // A missing description and an unknown address come back with a summary linking to the fields.
+    // An ambiguous address: the server offers the matches as radio buttons.
+    await page.goto(`${e2e.origin()}/fi/feedback/new?category=pothole`);
+    await page.getByLabel(/^Kuvaus/).fill('Kuoppa Koulukadulla.');
+    await page.getByLabel('Osoite').fill('Koulukatu');
+    await page.getByRole('button', { name: 'Lähetä palaute' }).click();
+    await page.locator('.address-candidates').waitFor();
+    await page.getByRole('radio', { name: /Koulukatu 4,/ }).check();
+    await Promise.all([page.waitForURL(/\/fi\/feedback\/follow\/[\w-]+\?sent=1$/), page.getByRole('button', { name: 'Lähetä palaute' }).click()]);
+    await page.getByText('Koulukatu 4, 00990 Esimerkkilä').waitFor();
+  });
+
+  it('the error summary after a failed post links to the fields (axe-checked)', async () => {
+    const page = await e2e.page();
     await visit(page, `${e2e.origin()}/fi/feedback/new?category=pothole`);
-    await page.getByLabel('Osoite').fill('Olematonkuja 99');
+    await page.getByRole('combobox', { name: 'Osoite' }).fill('Olematonkuja 99');
     await page.getByRole('button', { name: 'Lähetä palaute' }).click();
     const summary = page.locator('.error-summary');
     const said = await text(summary);
     await expectAccessible(page);
     expect(said).toContain('Kirjoita kuvaus.');
+    expect(said).toContain('Osoitetta ei löytynyt');
     expect(await summary.getByRole('link').first().getAttribute('href')).toBe('#description');
+    await screenshot(page, 'feedback-form-errors');
+  });
+
+  it('with JavaScript the category is suggested from the description, and "Use it" shows its questions', async () => {
+    const page = await e2e.page();
+    await visit(page, `${e2e.origin()}/fi/feedback/new`);
+    await page.getByLabel(/^Kuvaus/).fill('Syvä kuoppa asfaltissa kaupungintalon edessä');
+    await page.getByText('Ehdotus: Katuvaurio tai kuoppa').waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Käytä tätä' }).click();
+    await page.getByRole('combobox', { name: 'Osoite' }).waitFor();
+    expect(await page.getByLabel('Katuvaurio tai kuoppa').isChecked()).toBe(true);
+    await expectAccessible(page);
   });
 
   it('in Swedish, at 320 px', async () => {
