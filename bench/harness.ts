@@ -47,8 +47,8 @@ export async function waitFor(port: number, path: string, child: ChildProcess, s
   }
 }
 
-/** Aukio in production mode on a seeded embedded database in dataDir. */
-export function spawnAukio(port: number, dataDir: string, secret: string) {
+/** Aukio in production mode on a seeded embedded database in dataDir (or the DATABASE_URL in env). */
+export function spawnAukio(port: number, dataDir: string, secret: string, env: Record<string, string> = {}) {
   // Exactly what `npm start` runs (it compiles the server to JavaScript when stale).
   return spawn(process.execPath, ['scripts/start.mjs'], {
     env: {
@@ -61,6 +61,8 @@ export function spawnAukio(port: number, dataDir: string, secret: string) {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // e.g. DATABASE_URL for a run against PostgreSQL (bench/feedback.ts).
+      ...env,
     },
     // Logs are written (that cost is part of serving) but not kept.
     stdio: ['ignore', 'ignore', 'inherit'],

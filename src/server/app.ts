@@ -102,6 +102,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     const tenant = await services.tenancy.resolveByHost(req.headers.host);
     const lang = requestLang(req, tenant?.languages ?? [...LANGUAGES], tenant?.defaultLanguage ?? 'fi');
     if (!tenant) {
+      // Open311 clients on a shared API host name their tenant with jurisdiction_id; the
+      // Open311 routes resolve it (src/modules/feedback/open311.ts) and answer 404 otherwise.
+      if (req.url === '/open311' || req.url.startsWith('/open311/')) return;
       // Never fall back to another tenant's site for an unknown host.
       if (isApiPath(req.url)) return sendError(reply, new AppError('unknown_tenant', 404), lang);
       return reply.code(404).type('text/html; charset=utf-8').send(unknownTenantPage());
@@ -164,7 +167,10 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
   // Hooks that never wait are written with `done`: an async hook costs a promise per request.
   app.addHook('onSend', (req, reply, payload, done) => {
+    // A response that asked for a sandbox (user-uploaded files) keeps it on top of the default policy.
+    const sandbox = String(reply.getHeader('content-security-policy') ?? '').includes('sandbox');
     setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE, mapImgSrc);
+    if (sandbox) reply.header('content-security-policy', `${reply.getHeader('content-security-policy')}; sandbox`);
     // A 304 makes the browser reuse its stored page, whose inline scripts carry the nonce of
     // the response that delivered it; a new CSP here would replace the stored one and block them.
     if (reply.statusCode === 304) reply.removeHeader('content-security-policy');

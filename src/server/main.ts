@@ -57,6 +57,13 @@ export function registerJobs(services: Services) {
     },
   });
   registerCatalogJobs(services);
+  services.jobs.define({
+    name: 'feedback.purge',
+    priority: 'bulk',
+    handler: async () => {
+      await services.feedback.purgeExpiredKeys();
+    },
+  });
 }
 
 /** Housekeeping that runs on the clock, whichever instance's worker is free. */
@@ -65,6 +72,8 @@ export async function scheduleJobs(services: Services) {
   await services.jobs.schedule('sessions.purge', '17 * * * *', { tenantId: 'system' });
   // Nightly (PTV_SYNC_CRON): one PTV sync job per tenant that has the sync on.
   await scheduleCatalogJobs(services);
+  // Hourly: feedback submission keys and rate counters past their windows.
+  await services.jobs.schedule('feedback.purge', '23 * * * *', { tenantId: 'system' });
 }
 
 async function main() {

@@ -13,7 +13,10 @@ import { routingApi } from '../modules/routing/api.ts';
 import { catalogImportApi } from '../modules/catalog/import-api.ts';
 import { catalogEditApi } from '../modules/catalog/edit-api.ts';
 import { sitemapRoutes } from '../modules/catalog/sitemap.ts';
+import { open311Api } from '../modules/feedback/open311-api.ts';
+import { feedbackStaffApi } from '../modules/feedback/staff-api.ts';
 import { feedbackResidentApi } from '../modules/feedback/resident-api.ts';
+import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -31,5 +34,8 @@ export const apiRoutes: ApiRoutes[] = [
   catalogImportApi,
   catalogEditApi,
   sitemapRoutes,
+  open311Api,
+  feedbackStaffApi,
   feedbackResidentApi,
+  feedbackRssRoutes,
 ];

@@ -23,6 +23,9 @@ import { SynonymService } from '../modules/routing/synonyms.ts';
 import { CatalogReader } from '../modules/catalog/read.ts';
 import { FeedbackCategoryService } from '../modules/feedback/categories.ts';
 import { FeedbackCaseService } from '../modules/feedback/cases.ts';
+import { FeedbackPublicationService } from '../modules/feedback/publication.ts';
+import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
+import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -75,6 +78,12 @@ export interface Services {
   feedbackCategories: FeedbackCategoryService;
   /** Feedback cases: submission (web, API, Open311), staff handling, resident follow-up, public feed. */
   feedback: FeedbackCaseService;
+  /** Public answers of cases: proposal, moderation, publish, unpublish. */
+  feedbackPublication: FeedbackPublicationService;
+  /** Possible duplicates of a case (50 m, same category, 30 days) and merging. */
+  feedbackDuplicates: FeedbackDuplicateService;
+  /** CSV export of a staff queue (audited). */
+  feedbackExport: FeedbackExportService;
   /** The address register: the feedback form's address search, geocoding and nearest address. */
   places: PlaceService;
 }
@@ -164,6 +173,9 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
       sessionSecret: config.SESSION_SECRET,
     },
   });
+  services.feedbackPublication = new FeedbackPublicationService({ db, cases: services.feedback, orgUnits, contentVersions });
+  services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
+  services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -53,8 +53,10 @@ export interface E2E {
 }
 
 /** One app and one browser per test file; call close() in afterAll. */
-export async function startE2E(): Promise<E2E> {
-  const app = await startTestApp('pglite');
+export async function startE2E(opts: { env?: Record<string, string> } = {}): Promise<E2E> {
+  // env: configuration of this file's app. Maps are off unless a file brings its own local
+  // tile server: no test may fetch tiles from the outside world.
+  const app = await startTestApp('pglite', { env: { MAP_TILE_URL: 'none', ...opts.env } });
   // Launched on first use: a suite that finds its routes missing never starts Chromium.
   let browser: Promise<Browser> | undefined;
   const launch = () => (browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 }));

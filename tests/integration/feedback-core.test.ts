@@ -112,5 +112,17 @@ for (const engine of engines()) {
       await app.services.feedback.answerFixed(ANON, tenantA, r.followToken!, { fixed: 'no', comment: 'Kuoppa on yhä siellä' });
       expect((await app.services.feedback.followView(tenantA, r.followToken!)).status).toBe('in_progress');
     });
+
+    it('purges submission keys and rate counters past their windows, keeping fresh ones', async () => {
+      await app.services.db.query(
+        `insert into feedback_submissions (tenant_id, key, case_id, created_at) values ($1, 'old', gen_random_uuid(), now() - interval '2 days'), ($1, 'fresh', gen_random_uuid(), now())`,
+        [tenantA],
+      );
+      await app.services.db.query(`insert into feedback_rate (tenant_id, key, window_start, count) values ($1, 'old', now() - interval '2 hours', 5)`, [tenantA]);
+      await app.services.feedback.purgeExpiredKeys();
+      const keys = await app.services.db.query<{ key: string }>(`select key from feedback_submissions where key in ('old', 'fresh')`);
+      expect(keys.rows.map((r) => r.key)).toEqual(['fresh']);
+      expect((await app.services.db.query(`select 1 from feedback_rate where key = 'old'`)).rows).toHaveLength(0);
+    });
   });
 }

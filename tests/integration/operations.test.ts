@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_A, hostFetch, startTestApp } from '../helpers/app.ts';
 import pg from 'pg';
+import { DEMO_ACCOUNTS } from '../../src/server/seed.ts';
 import { engines, PG_ADMIN_URL } from '../helpers/engines.ts';
 
 /**
@@ -239,7 +240,9 @@ describe.skipIf(!postgres.available)('instances starting together on postgres', 
       const t = await x.services.db.query<{ n: number }>('select count(*)::int as n from tenants');
       expect(t.rows[0].n).toBe(2);
       const s = await y.services.db.query<{ n: number }>('select count(*)::int as n from staff_users');
-      expect(s.rows[0].n).toBe(6);
+      expect(s.rows[0].n).toBe(DEMO_ACCOUNTS.staff.length);
+      const c = await y.services.db.query<{ n: number }>('select count(*)::int as n from feedback_categories');
+      expect(c.rows[0].n).toBe(10);
       await y.close();
       await x.close();
     } finally {

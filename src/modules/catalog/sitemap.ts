@@ -55,6 +55,8 @@ export function urlset(tenant: Tenant, origin: string, lang: Lang, e: SitemapEnt
   const paths: { path: string; lastmod?: string }[] = [
     { path: '' },
     { path: '/topics' },
+    // The public feedback page (published feedback and answers; src/web/routes/$lang._portal.feedback._index.tsx).
+    { path: '/feedback' },
     ...e.topics.map((code) => ({ path: `/topics/${encodeURIComponent(code)}` })),
     ...e.services.map((s) => ({ path: residentPath.service(s.id), lastmod: s.updatedAt })),
     ...e.units.map((u) => ({ path: residentPath.unit(u.id), lastmod: u.updatedAt })),

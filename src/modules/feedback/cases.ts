@@ -206,7 +206,7 @@ export class FeedbackCaseService {
         ],
       );
       const number = Number(r.rows[0].number);
-      await addEvent(tx, tenantId, caseId, actor, { kind: 'created', visibility: 'resident', data: { channel: ctx.channel } });
+      await addEvent(tx, tenantId, caseId, actor, { kind: 'created', visibility: 'resident', data: { ...ctx.createdData, channel: ctx.channel } });
       for (const a of prepared) {
         await tx.query(
           `insert into feedback_attachments (tenant_id, case_id, filename, content_type, size, sha256, location_kept, data)
@@ -284,7 +284,7 @@ export class FeedbackCaseService {
     if (filter.q?.trim()) {
       const q = filter.q.trim().slice(0, 200);
       if (/^#?\d{1,12}$/.test(q)) add('c.number = ?', Number(q.replace('#', '')));
-      else add(`(c.description ilike ? escape '\\' or c.address ilike $${params.length} escape '\\')`, `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+      else add(`(c.description ilike ? escape '\\' or c.address ilike $${params.length + 1} escape '\\')`, `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
     }
     const page = Math.max(1, Math.min(10_000, Math.floor(filter.page ?? 1)));
     const sql = `from feedback_cases c join feedback_categories k on k.id = c.category_id join org_units u on u.id = c.org_unit_id
@@ -531,6 +531,12 @@ export class FeedbackCaseService {
     );
     if (!r.rows[0]) throw new AppError('not_found', 404);
     return publicCase(r.rows[0]);
+  }
+
+  /** Housekeeping (hourly job): submission keys and rate counters whose windows have passed. */
+  async purgeExpiredKeys(): Promise<void> {
+    await this.d.db.query(`delete from feedback_submissions where created_at < now() - interval '1 day'`);
+    await this.d.db.query(`delete from feedback_rate where window_start < now() - interval '1 hour'`);
   }
 
   // ---------------------------------------------------------------- shared internals

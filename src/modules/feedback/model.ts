@@ -155,6 +155,11 @@ export interface SubmitContext {
   ip?: string;
   /** The Open311 client (API token) that posted. */
   apiTokenId?: string | null;
+  /**
+   * Extra facts for the case's "created" event (Open311: mediaUrl, accountId, deviceId),
+   * written in the same transaction as the case. Added for open311.ts.
+   */
+  createdData?: Record<string, unknown>;
 }
 
 export interface SubmitResult {

@@ -129,13 +129,23 @@ export class ApiTokenService {
 
   async authenticate(tenantId: string, token: string): Promise<ApiToken | null> {
     if (!token.startsWith('aukio_') || token.length > 100) return null;
-    const r = await this.db.query<{ id: string; name: string; scopes: string[] }>(
-      `update api_tokens set last_used_at = now() where token_hash = $1 and tenant_id = $2 and revoked_at is null
-       returning id, name, scopes`,
+    // A busy client (an Open311 app posting hundreds of requests a second) would otherwise
+    // write and lock its token row on every call: last_used_at is kept to the minute, and
+    // the read that authenticates takes no lock.
+    const r = await this.db.query<{ id: string; name: string; scopes: string[]; stale: boolean }>(
+      `select id, name, scopes, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
+       from api_tokens where token_hash = $1 and tenant_id = $2 and revoked_at is null`,
       [sha256(token), tenantId],
     );
     const t = r.rows[0];
-    return t ? { id: t.id, tenantId, name: t.name, scopes: t.scopes } : null;
+    if (!t) return null;
+    if (t.stale) {
+      await this.db.query(
+        `update api_tokens set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+        [t.id],
+      );
+    }
+    return { id: t.id, tenantId, name: t.name, scopes: t.scopes };
   }
 
   async list(tenantId: string): Promise<ApiTokenListItem[]> {

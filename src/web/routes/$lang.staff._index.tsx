@@ -70,4 +70,7 @@ const DESCRIPTION = {
   navPages: 'descPages',
   navSynonyms: 'descSynonyms',
   navPromotions: 'descPromotions',
+  navFeedback: 'descFeedback',
+  navModeration: 'descModeration',
+  navFeedbackCategories: 'descFeedbackCategories',
 } as const satisfies Record<StaffNavItem['label'], string>;

@@ -5,6 +5,7 @@ import { AdminErrorBoundary, describedBy, FieldError, FormAlert, useAdminText } 
 import { fieldId, formatHelsinki, formCommand, formValues, requireConsoleRole, type FormFailure } from '../staff/admin-page.ts';
 import type { ActionArgs, LoaderArgs } from '../server-helpers.ts';
 import { TableWrap } from '../components/TableWrap.tsx';
+import { Open311KeyNote } from '../staff/Open311KeyNote.tsx';
 
 /** API tokens for integrations (tenant admins): list, create (secret shown once), revoke. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -15,6 +16,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     tokens,
     scopes: API_SCOPES.map((s) => ({ scope: s, description: API_SCOPE_DOCS[s][lang] })),
     revoked: new URL(request.url).searchParams.get('revoked') === '1',
+    open311: { endpoint: `${context.origin}/open311/v2`, jurisdiction: context.tenant.slug },
   };
 }
 
@@ -61,7 +63,7 @@ export async function action({ context, params, request }: ActionArgs) {
 }
 
 export default function ApiTokens() {
-  const { lang, tokens, scopes, revoked } = useLoaderData<typeof loader>();
+  const { lang, tokens, scopes, revoked, open311 } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Created | FormFailure | undefined;
   const t = useAdminText();
   const failure = result && !result.ok ? result : undefined;
@@ -157,6 +159,8 @@ export default function ApiTokens() {
           </table>
         </TableWrap>
       )}
+
+      <Open311KeyNote lang={lang} endpoint={open311.endpoint} jurisdiction={open311.jurisdiction} />
 
       <h2>{t('createTitle')}</h2>
       <Form method="post" reloadDocument noValidate>

@@ -24,7 +24,10 @@ export interface StaffNavItem {
     | 'navSynonyms'
     | 'navPromotions'
     | 'navCatalogImport'
-    | 'navSearchReport';
+    | 'navSearchReport'
+    | 'navFeedback'
+    | 'navModeration'
+    | 'navFeedbackCategories';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -46,6 +49,9 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/audit', label: 'navAudit', roles: ['tenant_admin'] },
   { path: '/jobs', label: 'navJobs', roles: ['tenant_admin'] },
   { path: '/security', label: 'navSecurity', roles: null },
+  { path: '/feedback/cases', label: 'navFeedback', roles: ['customer_service', 'unit_staff'] },
+  { path: '/feedback/moderation', label: 'navModeration', roles: ['moderator'] },
+  { path: '/feedback/categories', label: 'navFeedbackCategories', roles: ['tenant_admin'] },
 ];
 
 export function visibleNav(roles: string[]): StaffNavItem[] {
