@@ -456,7 +456,7 @@ function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secu
   const tail = imgExtra ? CSP_TAIL.replace(`img-src 'self' data: https:`, `img-src 'self' data: https:${imgExtra}`) : CSP_TAIL;
   reply.header('content-security-policy', `default-src 'self'; script-src 'self'${n}; style-src 'self'${n}; ${tail}`);
   reply.header('x-content-type-options', 'nosniff');
-  // A page may ask for a stricter policy (the private follow-up link: no-referrer).
+  // A page may ask for a stricter policy (the private follow-up link: same-origin).
   if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'strict-origin-when-cross-origin');
   reply.header('x-frame-options', 'DENY');
   reply.header('cross-origin-opener-policy', 'same-origin');

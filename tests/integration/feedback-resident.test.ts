@@ -212,7 +212,7 @@ for (const engine of engines()) {
 
       const follow = await b.page(location);
       expect(follow.r.status).toBe(200);
-      expect(follow.r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(follow.r.headers.get('referrer-policy')).toBe('same-origin');
       expect(follow.r.headers.get('x-robots-tag')).toContain('noindex');
       expect(follow.r.headers.get('cache-control')).toContain('no-store');
       expect(follow.r.headers.get('etag')).toBeNull();
@@ -369,7 +369,7 @@ for (const engine of engines()) {
       const view = await b.page(`/fi/my/feedback/${id}`);
       expect(view.r.status).toBe(200);
       expect(view.html).toContain('Kirjautuneen asukkaan kuoppa');
-      expect(view.r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(view.r.headers.get('referrer-policy')).toBe('same-origin');
       const action = /<form[^>]*action="(\/fi\/feedback\/follow\/[\w-]+)"/.exec(view.html)?.[1];
       expect(action).toBeTruthy();
       const info = await b.postForm(action!, { _csrf: view.csrf, intent: 'info', body: 'Lisää My-sivulta', returnTo: `/fi/my/feedback/${id}` });

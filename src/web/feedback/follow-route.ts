@@ -6,10 +6,12 @@ import { safeNext, type ActionArgs } from '../server-helpers.ts';
 
 /**
  * The private follow-up page is reached by a secret in its URL: it must not leak through
- * the Referer header, be indexed, or be stored by any shared cache.
+ * the Referer header to other sites, be indexed, or be stored by any shared cache.
+ * same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the
+ * page's own form posts, which the CSRF origin check then (rightly) refuses.
  */
 export const PRIVATE_HEADERS = {
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-robots-tag': 'noindex, nofollow',
   'cache-control': 'private, no-store',
 };
