@@ -125,7 +125,7 @@ for (const engine of engines()) {
       expect(((await again.json()) as { number: number }).number).toBe(created.number);
       const token = created.followUrl.split('/').pop()!;
       const view = await a()(`/api/v1/feedback/follow/${token}`);
-      expect(view.headers.get('referrer-policy')).toBe('same-origin');
+      expect(view.headers.get('referrer-policy')).toBe('no-referrer');
       expect(((await view.json()) as { number: number }).number).toBe(created.number);
       // The honeypot: a bot that fills every field is refused.
       const bot = await a()('/api/v1/feedback', json({ ...body, description: 'Bot', website: 'http://spam.example' }));
