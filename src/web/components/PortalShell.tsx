@@ -6,6 +6,7 @@ import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
 import { feedbackResident } from '../i18n/feedback-resident.ts';
+import { feedbackFeed } from '../i18n/feedback-feed.ts';
 import { useRoot } from '../root.tsx';
 import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
@@ -104,6 +105,9 @@ export function PortalShell({ children }: { children: ReactNode }) {
           </section>
           <nav aria-label={translator(portalShell, lang)('footerNav')} className="footer-links">
             <ul className="plain">
+              <li>
+                <a href={`/${lang}/feedback`}>{translator(feedbackFeed, lang)('footerLink')}</a>
+              </li>
               <li>
                 <a href={`/${lang}/accessibility`}>{t('accessibility')}</a>
               </li>
