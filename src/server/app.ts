@@ -365,6 +365,11 @@ function toWebRequest(req: FastifyRequest): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;
+    // A page served with Referrer-Policy: no-referrer (the private feedback follow-up link)
+    // makes the browser send "Origin: null" with its own forms, which React Router would
+    // refuse as a cross-origin action. The CSRF token was already checked (preHandler), so
+    // an opaque origin tells nothing more here.
+    if (k === 'origin' && v === 'null') continue;
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
     else headers.set(k, String(v));
   }

@@ -127,6 +127,10 @@ for (const engine of engines()) {
       const view = await a()(`/api/v1/feedback/follow/${token}`);
       expect(view.headers.get('referrer-policy')).toBe('no-referrer');
       expect(((await view.json()) as { number: number }).number).toBe(created.number);
+      // The honeypot: a bot that fills every field is refused.
+      const bot = await a()('/api/v1/feedback', json({ ...body, description: 'Bot', website: 'http://spam.example' }));
+      expect(bot.status).toBe(400);
+      expect(((await bot.json()) as { error: { code: string } }).error.code).toBe('spam_suspected');
       const bad = await a()('/api/v1/feedback', json({ category: 'pothole', description: '', lang: 'fi' }));
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { fields: Record<string, string> } }).error.fields.description).toBe('required');
@@ -298,7 +302,16 @@ for (const engine of engines()) {
       const p = await b.page(`/fi/feedback/follow/${token}`);
       expect(p.html).toContain('name="intent" value="info"');
       expect(p.html).not.toContain('name="fixed"');
-      const info = await b.postForm(`/fi/feedback/follow/${token}`, { _csrf: p.csrf, intent: 'info', body: 'Kuoppa on nyt isompi.' });
+      // The page's no-referrer policy makes browsers send "Origin: null" with its forms: the CSRF
+      // token decides, not the opaque origin.
+      const post = (fields: Record<string, string>) =>
+        b.request(`/fi/feedback/follow/${token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+          body: new URLSearchParams(fields).toString(),
+        });
+      expect((await post({ intent: 'info', body: 'Ilman tunnistetta' })).status).toBe(403);
+      const info = await post({ _csrf: p.csrf, intent: 'info', body: 'Kuoppa on nyt isompi.' });
       expect(info.status).toBe(302);
       expect(info.headers.get('location')).toBe(`/fi/feedback/follow/${token}?done=info`);
 
@@ -325,6 +338,51 @@ for (const engine of engines()) {
       const after = await b.page(`/fi/feedback/follow/${token}`);
       expect(after.html).not.toContain('name="fixed"');
       expect((await app.services.feedback.followView(tenantA, token)).fixed).toBe('yes');
+    });
+
+    it('My Aukio: a signed-in resident finds their feedback, sees the same view, answers from there; others get 404', async () => {
+      const b = browser(app, HOST_A);
+      const idp = await b.page('/fi/dev-idp?next=%2Ffi%2Fmy');
+      expect((await b.postForm('/fi/dev-idp', { _csrf: idp.csrf, person: '010280-952L', next: '/fi/my' })).status).toBe(302);
+      // Signed in, the JSON API rides on the session cookie: it must echo the CSRF token.
+      const apiBody = JSON.stringify({ category: 'praise', description: 'Kiitos puistosta', lang: 'fi' });
+      const noToken = await b.request('/api/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: apiBody });
+      expect(noToken.status).toBe(403);
+      const form = await b.page('/fi/feedback/new?category=pothole');
+      const withToken = await b.request('/api/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': form.csrf }, body: apiBody });
+      expect(withToken.status).toBe(201);
+      // Signed in: the name is prefilled.
+      expect(form.html).toContain('value="Sanna Testinen"');
+      const sent = await b.postMultipart('/fi/feedback/new', [
+        ['_csrf', form.csrf],
+        ['idempotencyKey', form.key],
+        ['category', 'pothole'],
+        ['description', 'Kirjautuneen asukkaan kuoppa'],
+        ['address', 'Torikatu 8'],
+        ['intent', 'send'],
+      ]);
+      expect(sent.status).toBe(302);
+      const my = await b.page('/fi/my/feedback');
+      expect(my.r.status).toBe(200);
+      const id = /href="\/fi\/my\/feedback\/([0-9a-f-]{36})"/.exec(my.html)?.[1];
+      expect(id).toBeTruthy();
+      const view = await b.page(`/fi/my/feedback/${id}`);
+      expect(view.r.status).toBe(200);
+      expect(view.html).toContain('Kirjautuneen asukkaan kuoppa');
+      expect(view.r.headers.get('referrer-policy')).toBe('no-referrer');
+      const action = /<form[^>]*action="(\/fi\/feedback\/follow\/[\w-]+)"/.exec(view.html)?.[1];
+      expect(action).toBeTruthy();
+      const info = await b.postForm(action!, { _csrf: view.csrf, intent: 'info', body: 'Lisää My-sivulta', returnTo: `/fi/my/feedback/${id}` });
+      expect(info.headers.get('location')).toBe(`/fi/my/feedback/${id}?done=info`);
+      // Somebody else (anonymous, or another tenant) does not see it.
+      expect((await browser(app, HOST_A).request(`/fi/my/feedback/${id}`)).status).toBe(302);
+      const other = browser(app, HOST_A);
+      const idp2 = await other.page('/fi/dev-idp?next=%2Ffi%2Fmy');
+      const persons = [...idp2.html.matchAll(/value="(\d{6}[-+A]\d{3}[0-9A-Z])"/g)].map((m) => m[1]).filter((p) => p !== '010280-952L');
+      if (persons.length) {
+        await other.postForm('/fi/dev-idp', { _csrf: idp2.csrf, person: persons[0], next: '/fi/my' });
+        expect((await other.request(`/fi/my/feedback/${id}`)).status).toBe(404);
+      }
     });
   });
 }

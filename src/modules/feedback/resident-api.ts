@@ -37,7 +37,8 @@ export const feedbackResidentApi: ApiRoutes = (app, services) => {
   // without a CORS preflight; a signed-in resident's call must still echo the CSRF token.
   app.post(
     '/api/v1/feedback',
-    { config: { csrf: false }, bodyLimit: services.config.FEEDBACK_MAX_ATTACHMENTS * services.config.FEEDBACK_ATTACHMENT_MAX_BYTES * 1.4 + services.config.BODY_LIMIT },
+    // Attachments come base64-encoded in JSON: a third larger than the files.
+    { config: { csrf: false }, bodyLimit: Math.ceil(services.config.FEEDBACK_MAX_ATTACHMENTS * services.config.FEEDBACK_ATTACHMENT_MAX_BYTES * 1.4) + services.config.BODY_LIMIT },
     async (req, reply) => {
       const { actor, tenant, ip, origin, lang, csrfToken } = req.aukio;
       if (actor.kind !== 'anonymous' && actor.kind !== 'api_token') {

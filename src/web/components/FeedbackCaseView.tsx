@@ -25,6 +25,7 @@ export function FeedbackCaseView({
   attachmentHref,
   notice,
   error,
+  privateUrl,
 }: {
   c: ResidentCase;
   lang: Lang;
@@ -35,6 +36,8 @@ export function FeedbackCaseView({
   attachmentHref: (id: string) => string;
   notice?: CaseViewNotice['kind'] | null;
   error?: { field: string; message: string } | null;
+  /** The private link, shown on the confirmation so it can be copied. */
+  privateUrl?: string;
 }) {
   const t = translator(feedbackResident, lang);
   const date = (iso: string) =>
@@ -52,6 +55,7 @@ export function FeedbackCaseView({
           <h1>{t('sentTitle')}</h1>
           <p className="lead">{t('sentNumber', { number: c.number })}</p>
           <p>{t('sentBookmark')}</p>
+          {privateUrl && <p className="private-link">{privateUrl}</p>}
           <p>{t('sentMailed')}</p>
         </div>
       )}

@@ -38,9 +38,6 @@ export function PortalShell({ children }: { children: ReactNode }) {
               <li>
                 <a href={`/${lang}`}>{t('frontPage')}</a>
               </li>
-              <li>
-                <a href={`/${lang}/feedback/new`}>{translator(feedbackResident, lang)('giveFeedback')}</a>
-              </li>
               {viewer.kind === 'resident' ? (
                 <>
                   <li>
@@ -105,6 +102,9 @@ export function PortalShell({ children }: { children: ReactNode }) {
           </section>
           <nav aria-label={translator(portalShell, lang)('footerNav')} className="footer-links">
             <ul className="plain">
+              <li>
+                <a href={`/${lang}/feedback/new`}>{translator(feedbackResident, lang)('giveFeedback')}</a>
+              </li>
               <li>
                 <a href={`/${lang}/feedback`}>{translator(feedbackFeed, lang)('footerLink')}</a>
               </li>

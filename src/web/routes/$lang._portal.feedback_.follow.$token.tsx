@@ -4,7 +4,7 @@ import { FeedbackCaseView } from '../components/FeedbackCaseView.tsx';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { followAction, PRIVATE_HEADERS } from '../feedback/follow-route.ts';
-import { useLang } from '../root.tsx';
+import { useLang, useRoot } from '../root.tsx';
 import { pageLang, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** The private follow-up page of one case, reached by the link in the receipt e-mail. */
@@ -30,6 +30,7 @@ export function headers() {
 export default function FollowPage() {
   const { lang, c, token, notice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { origin } = useRoot();
   const path = followPath(lang, token);
   return (
     <div className="narrow">
@@ -39,6 +40,7 @@ export default function FollowPage() {
         formAction={path}
         attachmentHref={(id) => `${path}/attachments/${id}`}
         notice={notice}
+        privateUrl={`${origin}${path}`}
         error={result && 'error' in result ? result.error : null}
       />
     </div>
