@@ -97,6 +97,10 @@ describeE2E('public feedback feed in Chromium (list and map, keyboard, 320 px, n
 
   test('the feed page in fi, sv and en: give feedback, published items newest first, RSS in the head', async () => {
     const page = await localPage();
+    // Reached from every portal page's footer.
+    await visit(page, `${e2e.origin()}/sv`);
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Respons och svar' }).click();
+    await page.waitForURL(`${e2e.origin()}/sv/feedback`);
     for (const [lang, h1, give, category, rss] of [
       ['fi', 'Palautteet', 'Anna palautetta', 'Katuvaurio tai kuoppa', 'Palautteet ja vastaukset (RSS)'],
       ['sv', 'Respons', 'Ge respons', 'Gatuskada eller grop', 'Respons och svar (RSS)'],

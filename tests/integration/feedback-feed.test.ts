@@ -251,7 +251,10 @@ for (const engine of engines()) {
       expect(xss.description).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
       expect(xss.description).toContain(']]&gt;');
       expect(xss.description).toContain('&lt;img src=x onerror=alert(1)&gt;');
-      for (const i of items) expect(String(i.description)).not.toMatch(/[<>]/);
+      for (const i of items) {
+        expect(String(i.description)).not.toMatch(/[<>]/);
+        expect(String(i.title)).not.toMatch(/[<>]/);
+      }
       expect(xml).not.toMatch(/<script|<img|<b>|CDATA|\u0007/);
 
       for (const secret of [SECRET_EMAIL, SECRET_NAME, SECRET_PHONE, 'ORIGINAL-', 'SAAVUTETTAVUUS-EI-JULKINEN', 'ODOTTAA-MODEROINTIA', 'Kuninkaankatu 1', 'JARVIKYLA']) {

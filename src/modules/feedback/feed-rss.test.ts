@@ -58,6 +58,8 @@ describe('feedback RSS', () => {
       '&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; &quot;q&quot;\n\nStatus: Löst\n\nSvar: &lt;b&gt;svar&lt;/b&gt;\n\nPlats: Hämeenkatu 1',
     );
     expect(xml).not.toContain('<script');
+    // Titles too: no markup once the XML is read, whatever the reader makes of the title.
+    expect(it0.title).toBe('Vain suomeksi (nr 1000): &lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; & "q"');
   });
 
   it('an empty feed is still a valid channel', () => {

@@ -102,7 +102,9 @@ export function feedbackRss({ lang, fallback, origin, tenantNames, items, catego
     if (c.address?.trim()) parts.push(`${t.address}: ${c.address.trim()}`);
     out.push(
       '<item>',
-      `<title>${xmlText(`${cat} (${t.number} ${c.number}): ${excerpt(c.description) || status}`)}</title>`,
+      // Readers disagree whether a title is text or HTML: angle brackets are escaped for the
+      // HTML readers (a text reader shows "&lt;" only where the text had "<"; rare in moderated text).
+      `<title>${xmlText(`${cat} (${t.number} ${c.number}): ${excerpt(c.description) || status}`.replace(/</g, '&lt;').replace(/>/g, '&gt;'))}</title>`,
       `<link>${xmlText(url)}</link>`,
       `<guid isPermaLink="true">${xmlText(url)}</guid>`,
       `<pubDate>${new Date(c.publishedAt).toUTCString()}</pubDate>`,

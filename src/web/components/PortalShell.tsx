@@ -6,6 +6,7 @@ import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
 import { portalShell } from '../i18n/portal-shell.ts';
 import { feedbackResident } from '../i18n/feedback-resident.ts';
+import { feedbackFeed } from '../i18n/feedback-feed.ts';
 import { useRoot } from '../root.tsx';
 import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
@@ -103,6 +104,9 @@ export function PortalShell({ children }: { children: ReactNode }) {
             <ul className="plain">
               <li>
                 <a href={`/${lang}/feedback/new`}>{translator(feedbackResident, lang)('giveFeedback')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/feedback`}>{translator(feedbackFeed, lang)('footerLink')}</a>
               </li>
               <li>
                 <a href={`/${lang}/accessibility`}>{t('accessibility')}</a>

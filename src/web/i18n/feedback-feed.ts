@@ -4,6 +4,7 @@ import { defineMessages } from './define.ts';
 export const feedbackFeed = defineMessages({
   fi: {
     title: 'Palautteet',
+    footerLink: 'Palautteet ja vastaukset',
     intro: 'Kerro meille, mikä toimii ja mikä ei: katuvauriot, valaistus, roskat, saavutettavuus, kiitokset ja moitteet. Alla näet julkaistut palautteet ja niihin annetut vastaukset.',
     give: 'Anna palautetta',
     rss: 'Palautteet RSS-syötteenä',
@@ -55,6 +56,7 @@ export const feedbackFeed = defineMessages({
   },
   sv: {
     title: 'Respons',
+    footerLink: 'Respons och svar',
     intro: 'Berätta för oss vad som fungerar och vad som inte gör det: gatuskador, belysning, skräp, tillgänglighet, beröm och klagomål. Nedan ser du publicerad respons och svaren på den.',
     give: 'Ge respons',
     rss: 'Responsen som RSS-flöde',
@@ -106,6 +108,7 @@ export const feedbackFeed = defineMessages({
   },
   en: {
     title: 'Feedback',
+    footerLink: 'Feedback and answers',
     intro: 'Tell us what works and what does not: street damage, lighting, litter, accessibility, praise and complaints. Below you can see published feedback and the answers given.',
     give: 'Give feedback',
     rss: 'Feedback as an RSS feed',
