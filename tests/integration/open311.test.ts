@@ -122,6 +122,13 @@ for (const engine of engines()) {
         // It is in the street maintenance unit's queue like any web case.
         const queue = await app.services.feedback.queue(street, tenantA, { status: 'open' });
         expect(queue.items.some((i) => i.id === row.id && i.channel === 'open311')).toBe(true);
+        // The handler sees the client's media_url as a link to the other site (never fetched), and its ids.
+        const handler = await staffClient(app, HOST_A, 'katu@esimerkkila.fi');
+        const casePage = await (await handler.get(`/en/staff/feedback/cases/${row.id}`)).text();
+        expect(casePage).toContain('From the Open311 app');
+        expect(casePage).toMatch(/<a href="https:\/\/kuvat\.example\.com\/kuoppa\.jpg" target="_blank" rel="noopener noreferrer nofollow"/);
+        expect(casePage).toContain('device-7');
+        expect(casePage).not.toContain('<script>alert');
 
         // tokens/{token}
         const [t] = await c.token(row.open311_token);
