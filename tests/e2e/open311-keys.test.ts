@@ -43,6 +43,26 @@ describeE2E('Open311 keys in the console (Chromium)', () => {
     const [r] = await client.postRequest({ service_code: 'praise', description: 'Kiitos, e2e' });
     expect(r.service_request_id).toMatch(/^\d+$/);
 
+    // The street unit's handler opens an Open311 case: the client's media_url and ids show, axe-clean.
+    const [pothole] = await client.postRequest({
+      service_code: 'pothole',
+      lat: 61.4981,
+      long: 23.7608,
+      description: 'Kuoppa, kuva sovelluksessa',
+      media_url: 'https://kuvat.example.com/kuoppa.jpg',
+      account_id: 'acct-e2e',
+    });
+    const id = (await e2e.app.services.db.query<{ id: string }>('select id from feedback_cases where number = $1', [Number(pothole.service_request_id)])).rows[0].id;
+    const staff = await e2e.page();
+    await visit(staff, `${o}/fi/staff/feedback/cases/${id}`, { path: /^\/fi\/staff\/sign-in\?next=/ });
+    await staff.locator('input[name="email"]').fill('katu@esimerkkila.fi');
+    await staff.locator('input[name="password"]').fill(PASSWORD);
+    const form = staff.locator('form', { has: staff.locator('input[name="password"]') });
+    await Promise.all([staff.waitForURL((u) => u.pathname === `/fi/staff/feedback/cases/${id}`), form.locator('button:not([type]), button[type="submit"]').first().click()]);
+    await visit(staff, `${o}/fi/staff/feedback/cases/${id}`);
+    expect(await staff.getByRole('link', { name: 'https://kuvat.example.com/kuoppa.jpg' }).isVisible()).toBe(true);
+    await screenshot(staff, 'open311-case-facts');
+
     await visit(page, `${o}/sv/staff/api-tokens`);
     expect(await page.getByRole('heading', { name: 'Open311-appar' }).isVisible()).toBe(true);
     await page.setViewportSize({ width: 320, height: 800 });

@@ -44,6 +44,7 @@ for (const engine of engines()) {
     let tenantA: string;
     let tenantB: string;
     let street: Actor;
+    let moderator: Actor;
     let keyB: string;
     let keyANoScope: string;
     let seq = 0;
@@ -57,6 +58,7 @@ for (const engine of engines()) {
       tenantA = t.rows.find((r) => r.slug === 'esimerkkila')!.id;
       tenantB = t.rows.find((r) => r.slug === 'jarvikyla')!.id;
       street = await staffActor(app, tenantA, 'katu@esimerkkila.fi');
+      moderator = await staffActor(app, tenantA, 'moderaattori@esimerkkila.fi');
       keyB = (await app.services.apiTokens.create(app.services.db, tenantB, 'Järvikylä Open311', ['open311'], null)).token;
       keyANoScope = (await app.services.apiTokens.create(app.services.db, tenantA, 'Catalog only', ['catalog:write'], null)).token;
     }, 120_000);
@@ -122,6 +124,13 @@ for (const engine of engines()) {
         // It is in the street maintenance unit's queue like any web case.
         const queue = await app.services.feedback.queue(street, tenantA, { status: 'open' });
         expect(queue.items.some((i) => i.id === row.id && i.channel === 'open311')).toBe(true);
+        // The handler sees the client's media_url as a link to the other site (never fetched), and its ids.
+        const handler = await staffClient(app, HOST_A, 'katu@esimerkkila.fi');
+        const casePage = await (await handler.get(`/en/staff/feedback/cases/${row.id}`)).text();
+        expect(casePage).toContain('From the Open311 app');
+        expect(casePage).toMatch(/<a href="https:\/\/kuvat\.example\.com\/kuoppa\.jpg" target="_blank" rel="noopener noreferrer nofollow"/);
+        expect(casePage).toContain('device-7');
+        expect(casePage).not.toContain('<script>alert');
 
         // tokens/{token}
         const [t] = await c.token(row.open311_token);
@@ -136,11 +145,11 @@ for (const engine of engines()) {
         const raw = await (await hostFetch(app, HOST_A)(`/open311/v2/requests/${id}.${format}`)).text();
         for (const secret of ['Olli', 'example.com', '123 4567', 'acct-42', 'device-7', 'alert', 'Kuoppa']) expect(raw).not.toContain(secret);
 
-        // Published with a moderated text and a public answer (markup in them stays text), then resolved.
-        await app.services.db.query(
-          `update feedback_cases set publication = 'published', published_at = now(), public_description = $3, public_answer = $4 where tenant_id = $1 and id = $2`,
-          [tenantA, row.id, `Julkinen ${XSS}`, 'Korjataan <b>viikolla</b> 48 ]]>'],
-        );
+        // The handler proposes public texts (markup in them stays text): still nothing public while pending.
+        await app.services.feedbackPublication.propose(street, tenantA, row.id, { publicDescription: `Julkinen ${XSS}`, publicAnswer: 'Korjataan <b>viikolla</b> 48 ]]>' });
+        expect((await c.request(id))[0]).toMatchObject({ description: null, status_notes: null, media_url: null });
+        // A moderator approves; the case is then resolved.
+        await app.services.feedbackPublication.approve(moderator, tenantA, row.id);
         await app.services.feedback.setStatus(street, tenantA, row.id, 'resolved');
         const [after] = await c.request(id);
         expect(after.status).toBe('closed');

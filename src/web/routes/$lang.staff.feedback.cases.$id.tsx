@@ -4,6 +4,7 @@ import { CASE_STATUSES, isFinished, type CaseEvent, type CaseStatus } from '../.
 import { AppError } from '../../platform/errors.ts';
 import { pick } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
+import { Open311CaseFacts } from '../staff/Open311CaseFacts.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import {
   AccessibilityFlag,
@@ -226,6 +227,7 @@ export default function FeedbackCase() {
                 </dl>
               </>
             )}
+            {c.channel === 'open311' && <Open311CaseFacts events={c.events} lang={lang} />}
           </section>
 
           <section aria-labelledby="fb-loc">
