@@ -160,6 +160,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     mail,
     orgUnits,
     tenancy,
+    contentVersions,
     categories: services.feedbackCategories,
     config: {
       limits: {

@@ -113,6 +113,18 @@ for (const engine of engines()) {
       expect((await app.services.feedback.followView(tenantA, r.followToken!)).status).toBe('in_progress');
     });
 
+    it('a status change of a published case changes the public content version (cached feed pages follow)', async () => {
+      const r = await app.services.feedback.submit(ANON, tenantA, pothole(), { channel: 'open311' });
+      await app.services.db.query(
+        `update feedback_cases set publication = 'published', public_description = 'Kuoppa', published_at = now() where id = $1`,
+        [r.caseId],
+      );
+      const before = (await app.services.db.query<{ version: string }>('select version from content_versions where tenant_id = $1', [tenantA])).rows[0]?.version ?? '0';
+      await app.services.feedback.setStatus(street, tenantA, r.caseId, 'planned');
+      const after = (await app.services.db.query<{ version: string }>('select version from content_versions where tenant_id = $1', [tenantA])).rows[0].version;
+      expect(Number(after)).toBeGreaterThan(Number(before));
+    });
+
     it('purges submission keys and rate counters past their windows, keeping fresh ones', async () => {
       await app.services.db.query(
         `insert into feedback_submissions (tenant_id, key, case_id, created_at) values ($1, 'old', gen_random_uuid(), now() - interval '2 days'), ($1, 'fresh', gen_random_uuid(), now())`,

@@ -5,6 +5,7 @@ import type { Actor, StaffUser } from '../identity/actor.ts';
 import type { OrgUnitService } from '../tenancy/org-units.ts';
 import type { TenancyService } from '../tenancy/tenants.ts';
 import type { Mailer } from '../../server/services.ts';
+import type { ContentVersions } from '../catalog/content-version.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { randomToken, SecretBox, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -62,6 +63,8 @@ export interface FeedbackDeps {
   orgUnits: OrgUnitService;
   tenancy: TenancyService;
   categories: FeedbackCategoryService;
+  /** The public feed shows a published case's status: a change bumps the tenant's content version. */
+  contentVersions: ContentVersions;
   config: FeedbackConfig;
 }
 
@@ -589,6 +592,7 @@ export class FeedbackCaseService {
       [row.tenant_id, row.id, status, resolved, FINISHED_STATUSES],
     );
     await addEvent(tx, row.tenant_id, row.id, actor, { kind: 'status', visibility: 'resident', body: opts.body ?? null, data: { from: row.status, to: status } });
+    if (row.publication === 'published') await this.d.contentVersions.bump(tx, row.tenant_id);
     if (!opts.silent && row.contact_email) {
       const link = await this.followLink(tx, row, ctx.origin);
       await this.d.mail.enqueue(tx, {
