@@ -139,6 +139,8 @@ for (const engine of engines()) {
         // Before publication: status, service and location, but not the resident's words, contact or media.
         const [before] = await c.request(id);
         expect(before).toMatchObject({ service_request_id: id, status: 'open', service_code: 'pothole', description: null, status_notes: null, media_url: null, lat: 61.4981, long: 23.7608 });
+        // The typed address may be a home: it waits for publication too.
+        expect(before.address ?? null).toBeNull();
         expect(before.agency_responsible).toBe('Katujen kunnossapito');
         expect(before.requested_datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
         expect(before.expected_datetime).toBeTruthy();
@@ -157,6 +159,7 @@ for (const engine of engines()) {
         expect(after.description).toBe(`Julkinen ${format === 'xml' ? XSS.replace('\u0001', '') : XSS}`);
         expect(after.status_notes).toBe('Korjataan <b>viikolla</b> 48 ]]>');
         expect(after.media_url).toBe('https://kuvat.example.com/kuoppa.jpg');
+        expect(after.address).toBe('Hämeenkatu 10');
         expect(after.expected_datetime).toBeNull();
         if (format === 'xml') {
           const xml = await (await hostFetch(app, HOST_A)(`/open311/v2/requests/${id}.xml`)).text();

@@ -648,7 +648,9 @@ function requestView(r: RequestRow, lang: Lang) {
     requested_datetime: w3cDate(r.created_at),
     updated_datetime: w3cDate(r.updated_at),
     expected_datetime: status === 'open' ? w3cDate(r.due_at) : null,
-    address: r.allow_public ? r.address : null,
+    // The typed address may be someone's home ("outside Rantatie 5 B 12"): shown only once a
+    // person has published the case; the coordinates of a public category show the place.
+    address: published ? r.address : null,
     address_id: null,
     zipcode: null,
     lat: r.allow_public ? r.lat : null,
