@@ -1,3 +1,4 @@
+import type { Actor, StaffUser } from '../../src/modules/identity/actor.ts';
 import { randomToken } from '../../src/platform/crypto.ts';
 import { hostFetch, type TestApp } from './app.ts';
 
@@ -75,5 +76,19 @@ export async function staffClient(app: TestApp, host: string, email: string) {
       for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) form.append(k, x);
       return f(path, { method: 'POST', headers: s.form, body: form.toString() });
     },
+  };
+}
+
+/** A staff member as an Actor, read from the database, for calling services directly in tests. */
+export async function staffActor(app: TestApp, tenantId: string, email: string): Promise<Actor> {
+  const u = await app.services.db.query<{ id: string; name: string }>('select id, name from staff_users where tenant_id = $1 and email = $2', [tenantId, email]);
+  const grants = await app.services.db.query<{ role: StaffUser['grants'][number]['role']; org_unit_id: string | null }>(
+    'select role, org_unit_id from role_grants where user_id = $1',
+    [u.rows[0].id],
+  );
+  return {
+    kind: 'staff',
+    sessionId: 'test',
+    user: { id: u.rows[0].id, tenantId, email, name: u.rows[0].name, totpEnabled: false, grants: grants.rows.map((g) => ({ role: g.role, orgUnitId: g.org_unit_id })) },
   };
 }

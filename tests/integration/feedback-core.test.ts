@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, StaffUser } from '../../src/modules/identity/actor.ts';
+import type { Actor } from '../../src/modules/identity/actor.ts';
 import { engines } from '../helpers/engines.ts';
+import { staffActor } from '../helpers/staff-session.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 /*
@@ -11,18 +12,6 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const ANON: Actor = { kind: 'anonymous' };
 
-async function staffActor(app: TestApp, tenantId: string, email: string): Promise<Actor> {
-  const u = await app.services.db.query<{ id: string; name: string }>('select id, name from staff_users where tenant_id = $1 and email = $2', [tenantId, email]);
-  const grants = await app.services.db.query<{ role: StaffUser['grants'][number]['role']; org_unit_id: string | null }>(
-    'select role, org_unit_id from role_grants where user_id = $1',
-    [u.rows[0].id],
-  );
-  return {
-    kind: 'staff',
-    sessionId: 'test',
-    user: { id: u.rows[0].id, tenantId, email, name: u.rows[0].name, totpEnabled: false, grants: grants.rows.map((g) => ({ role: g.role, orgUnitId: g.org_unit_id })) },
-  };
-}
 
 for (const engine of engines()) {
   describe.skipIf(!engine.available)(`feedback core (${engine.name})`, () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, StaffUser } from '../../src/modules/identity/actor.ts';
+import type { Actor } from '../../src/modules/identity/actor.ts';
 import { csvCell } from '../../src/modules/feedback/export.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, startTestApp, type TestApp } from '../helpers/app.ts';
-import { staffClient } from '../helpers/staff-session.ts';
+import { staffClient, staffActor } from '../helpers/staff-session.ts';
 
 /*
  * Staff case handling beyond the core, on both engines: the moderated public answer,
@@ -13,18 +13,6 @@ import { staffClient } from '../helpers/staff-session.ts';
 
 const ANON: Actor = { kind: 'anonymous' };
 
-async function staffActor(app: TestApp, tenantId: string, email: string): Promise<Actor> {
-  const u = await app.services.db.query<{ id: string; name: string }>('select id, name from staff_users where tenant_id = $1 and email = $2', [tenantId, email]);
-  const grants = await app.services.db.query<{ role: StaffUser['grants'][number]['role']; org_unit_id: string | null }>(
-    'select role, org_unit_id from role_grants where user_id = $1',
-    [u.rows[0].id],
-  );
-  return {
-    kind: 'staff',
-    sessionId: 'test',
-    user: { id: u.rows[0].id, tenantId, email, name: u.rows[0].name, totpEnabled: false, grants: grants.rows.map((g) => ({ role: g.role, orgUnitId: g.org_unit_id })) },
-  };
-}
 
 // Each test works at its own spot so the 50 m suggestions never see another test's cases.
 let spot = 0;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, StaffUser } from '../../src/modules/identity/actor.ts';
+import type { Actor } from '../../src/modules/identity/actor.ts';
 import { DEMO_OPEN311_KEY } from '../../src/server/demo/feedback.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
-import { staffClient } from '../helpers/staff-session.ts';
+import { staffClient, staffActor } from '../helpers/staff-session.ts';
 import { Open311Client, Open311ClientError, parseXml, type Format } from '../helpers/open311-client.ts';
 
 /*
@@ -15,18 +15,6 @@ import { Open311Client, Open311ClientError, parseXml, type Format } from '../hel
 
 const XSS = `Kuoppa <script>alert("x")</script> ]]> & 'lainaus' \u0001`;
 
-async function staffActor(app: TestApp, tenantId: string, email: string): Promise<Actor> {
-  const u = await app.services.db.query<{ id: string; name: string }>('select id, name from staff_users where tenant_id = $1 and email = $2', [tenantId, email]);
-  const grants = await app.services.db.query<{ role: StaffUser['grants'][number]['role']; org_unit_id: string | null }>(
-    'select role, org_unit_id from role_grants where user_id = $1',
-    [u.rows[0].id],
-  );
-  return {
-    kind: 'staff',
-    sessionId: 'test',
-    user: { id: u.rows[0].id, tenantId, email, name: u.rows[0].name, totpEnabled: false, grants: grants.rows.map((g) => ({ role: g.role, orgUnitId: g.org_unit_id })) },
-  };
-}
 
 async function failure(p: Promise<unknown>): Promise<Open311ClientError> {
   try {
