@@ -1,5 +1,5 @@
 import { pick, type Lang, type Localized } from '../../platform/i18n.ts';
-import type { CaseStatus } from '../../modules/feedback/model.ts';
+import type { PublicCase } from '../../modules/feedback/model.ts';
 import { casePath, feedPath, formatPublicDate, osmUrl, publicStatusName, rssPath } from '../../modules/feedback/public-feed.ts';
 import { translator } from '../i18n/define.ts';
 import { feedbackFeed } from '../i18n/feedback-feed.ts';
@@ -9,18 +9,29 @@ import { feedbackFeed } from '../i18n/feedback-feed.ts';
 export type FeedView = 'list' | 'map';
 
 /** What a page shows of a published case: the moderated texts only, never contact details. */
-export interface FeedItem {
-  number: number;
-  categoryNames: Localized;
-  status: CaseStatus;
-  description: string;
-  answer: string | null;
-  address: string | null;
-  lat: number | null;
-  lon: number | null;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt: string;
+export type FeedItem = Pick<
+  PublicCase,
+  'number' | 'categoryNames' | 'status' | 'description' | 'answer' | 'address' | 'lat' | 'lon' | 'createdAt' | 'updatedAt' | 'publishedAt'
+>;
+
+/**
+ * Copies only the public fields, by name: the loaders hand pages exactly these, so nothing
+ * else of a case (its id, anything added to PublicCase later) reaches the HTML or hydration data.
+ */
+export function toFeedItem(c: PublicCase): FeedItem {
+  return {
+    number: c.number,
+    categoryNames: c.categoryNames,
+    status: c.status,
+    description: c.description,
+    answer: c.answer,
+    address: c.address,
+    lat: c.lat,
+    lon: c.lon,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    publishedAt: c.publishedAt,
+  };
 }
 
 export interface FeedQuery {
@@ -73,6 +84,29 @@ export function PublicDate({ iso, lang }: { iso: string; lang: Lang }) {
   return <time dateTime={iso}>{formatPublicDate(iso, lang)}</time>;
 }
 
+/** One dated row of a case's facts list (sent, published, updated). */
+export function DateFact({ label, iso, lang }: { label: string; iso: string; lang: Lang }) {
+  return (
+    <div className="contents">
+      <dt>{label}</dt>
+      <dd>
+        <PublicDate iso={iso} lang={lang} />
+      </dd>
+    </div>
+  );
+}
+
+/** A case's heading text: its category and number (the list item's link and the case page's h1). */
+export function CaseTitle({ item, lang, fallback }: { item: Pick<FeedItem, 'number' | 'categoryNames'>; lang: Lang; fallback: Lang }) {
+  const t = translator(feedbackFeed, lang);
+  return (
+    <>
+      <CategoryName names={item.categoryNames} lang={lang} fallback={fallback} />
+      <span className="feedback-number"> – {t('number', { n: item.number })}</span>
+    </>
+  );
+}
+
 /** One published case in the list: links to its own page, whose heading says the same. */
 export function FeedItemCard({ item, lang, fallback, showNoLocation }: { item: FeedItem; lang: Lang; fallback: Lang; showNoLocation: boolean }) {
   const t = translator(feedbackFeed, lang);
@@ -83,8 +117,7 @@ export function FeedItemCard({ item, lang, fallback, showNoLocation }: { item: F
       <article aria-labelledby={`${id}-title`}>
         <h3 id={`${id}-title`}>
           <a href={casePath(lang, item.number)}>
-            <CategoryName names={item.categoryNames} lang={lang} fallback={fallback} />
-            <span className="feedback-number"> – {t('number', { n: item.number })}</span>
+            <CaseTitle item={item} lang={lang} fallback={fallback} />
           </a>
         </h3>
         <p className="feedback-status">
@@ -107,18 +140,8 @@ export function FeedItemCard({ item, lang, fallback, showNoLocation }: { item: F
               <dd>{item.address}</dd>
             </div>
           )}
-          <div className="contents">
-            <dt>{t('sent')}</dt>
-            <dd>
-              <PublicDate iso={item.createdAt} lang={lang} />
-            </dd>
-          </div>
-          <div className="contents">
-            <dt>{t('published')}</dt>
-            <dd>
-              <PublicDate iso={item.publishedAt} lang={lang} />
-            </dd>
-          </div>
+          <DateFact label={t('sent')} iso={item.createdAt} lang={lang} />
+          <DateFact label={t('published')} iso={item.publishedAt} lang={lang} />
         </dl>
       </article>
     </li>

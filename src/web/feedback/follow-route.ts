@@ -16,6 +16,12 @@ export const PRIVATE_HEADERS = {
   'cache-control': 'private, no-store',
 };
 
+/** The "done" notice after a follow-page form came back (PRG): `?done=info` or `?done=fixed`. */
+export function caseNotice(q: URLSearchParams): 'info' | 'fixed' | null {
+  const done = q.get('done');
+  return done === 'info' ? 'info' : done === 'fixed' ? 'fixed' : null;
+}
+
 /** The follow page's forms: "add information" and "was this fixed?", then back (PRG). */
 export async function followAction(context: ActionArgs['context'], request: Request, lang: Lang, token: string) {
   const form = await request.formData();

@@ -1,7 +1,5 @@
 import { data } from 'react-router';
-import { common } from '../i18n/common.ts';
-import { translator } from '../i18n/define.ts';
-import { useLang } from '../root.tsx';
+import { PortalNotFound } from '../components/PortalNotFound.tsx';
 
 /** Unknown resident paths: a 404 inside the portal, so the header and search remain. */
 export function loader() {
@@ -9,18 +7,7 @@ export function loader() {
 }
 
 export function ErrorBoundary() {
-  const lang = useLang();
-  const t = translator(common, lang);
-  return (
-    <>
-      <title>{t('notFoundTitle')}</title>
-      <h1>{t('notFoundTitle')}</h1>
-      <p>{t('notFoundText')}</p>
-      <p>
-        <a href={`/${lang}`}>{t('backToFront')}</a>
-      </p>
-    </>
-  );
+  return <PortalNotFound />;
 }
 
 export default function NotFound() {

@@ -3,7 +3,7 @@ import { pick } from '../../platform/i18n.ts';
 import { feedPath, osmUrl, publicStatusName } from '../../modules/feedback/public-feed.ts';
 import { catalogPageHeaders, narrowLanguages, VALID_UNTIL_HEADER } from '../catalog-cache.ts';
 import { Breadcrumbs } from '../components/Catalog.tsx';
-import { CategoryName, PlainText, PublicDate, RssAlternate } from '../components/FeedbackFeed.tsx';
+import { CaseTitle, DateFact, PlainText, RssAlternate, toFeedItem } from '../components/FeedbackFeed.tsx';
 import { translator } from '../i18n/define.ts';
 import { feedbackFeed } from '../i18n/feedback-feed.ts';
 import { pageLang, runLoader, type LoaderArgs } from '../server-helpers.ts';
@@ -30,22 +30,7 @@ export async function loader({ context, params }: LoaderArgs) {
     {
       lang,
       fallback,
-      item: narrowLanguages(
-        {
-          number: c.number,
-          categoryNames: c.categoryNames,
-          status: c.status,
-          description: c.description,
-          answer: c.answer,
-          address: c.address,
-          lat: c.lat,
-          lon: c.lon,
-          createdAt: c.createdAt,
-          updatedAt: c.updatedAt,
-          publishedAt: c.publishedAt,
-        },
-        [lang, fallback],
-      ),
+      item: narrowLanguages(toFeedItem(c), [lang, fallback]),
     },
     { headers: { [VALID_UNTIL_HEADER]: String(Date.now() + FRESH_MS) } },
   );
@@ -65,8 +50,7 @@ export default function FeedbackCasePage() {
         items={[{ href: `/${lang}`, node: t('home') }, { href: feedPath(lang), node: t('title') }, { node: t('number', { n: item.number }) }]}
       />
       <h1 id="case-title">
-        <CategoryName names={item.categoryNames} lang={lang} fallback={fallback} />
-        <span className="feedback-number"> – {t('number', { n: item.number })}</span>
+        <CaseTitle item={item} lang={lang} fallback={fallback} />
       </h1>
       <dl className="facts feedback-facts">
         <div className="contents">
@@ -75,24 +59,9 @@ export default function FeedbackCasePage() {
             <span className={`badge feedback-status-${item.status}`}>{publicStatusName(item.status, lang)}</span>
           </dd>
         </div>
-        <div className="contents">
-          <dt>{t('sent')}</dt>
-          <dd>
-            <PublicDate iso={item.createdAt} lang={lang} />
-          </dd>
-        </div>
-        <div className="contents">
-          <dt>{t('published')}</dt>
-          <dd>
-            <PublicDate iso={item.publishedAt} lang={lang} />
-          </dd>
-        </div>
-        <div className="contents">
-          <dt>{t('updated')}</dt>
-          <dd>
-            <PublicDate iso={item.updatedAt} lang={lang} />
-          </dd>
-        </div>
+        <DateFact label={t('sent')} iso={item.createdAt} lang={lang} />
+        <DateFact label={t('published')} iso={item.publishedAt} lang={lang} />
+        <DateFact label={t('updated')} iso={item.updatedAt} lang={lang} />
       </dl>
 
       <section aria-labelledby="case-description">

@@ -3,7 +3,7 @@ import { pick } from '../../platform/i18n.ts';
 import { FEED_PAGE_SIZE, feedPath, filterCategory, filterPage } from '../../modules/feedback/public-feed.ts';
 import { catalogPageHeaders, narrowLanguages, VALID_UNTIL_HEADER } from '../catalog-cache.ts';
 import { Breadcrumbs } from '../components/Catalog.tsx';
-import { FeedItemCard, feedHref, Pager, RssAlternate, ViewSwitch, type FeedItem, type FeedQuery } from '../components/FeedbackFeed.tsx';
+import { FeedItemCard, feedHref, Pager, RssAlternate, ViewSwitch, toFeedItem, type FeedItem, type FeedQuery } from '../components/FeedbackFeed.tsx';
 import { FeedMap, mapSettings } from '../components/FeedbackFeedMap.tsx';
 import { translator } from '../i18n/define.ts';
 import { feedbackFeed } from '../i18n/feedback-feed.ts';
@@ -37,19 +37,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
   const wanted = filterCategory(url.searchParams.get('category'));
   const category = categories.some((c) => c.code === wanted) ? wanted : undefined;
   const feed = await context.services.feedback.publicFeed(tenantId, { page, limit: FEED_PAGE_SIZE, categoryCode: category });
-  const items: FeedItem[] = feed.items.map((c) => ({
-    number: c.number,
-    categoryNames: c.categoryNames,
-    status: c.status,
-    description: c.description,
-    answer: c.answer,
-    address: c.address,
-    lat: c.lat,
-    lon: c.lon,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    publishedAt: c.publishedAt,
-  }));
+  const items: FeedItem[] = feed.items.map(toFeedItem);
   const fallback = context.tenant.defaultLanguage;
   return data(
     {

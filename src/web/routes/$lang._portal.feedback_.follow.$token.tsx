@@ -1,10 +1,9 @@
 import { data, useActionData, useLoaderData } from 'react-router';
 import { followPath } from '../../modules/feedback/notify.ts';
 import { FeedbackCaseView } from '../components/FeedbackCaseView.tsx';
-import { common } from '../i18n/common.ts';
-import { translator } from '../i18n/define.ts';
-import { followAction, PRIVATE_HEADERS } from '../feedback/follow-route.ts';
-import { useLang, useRoot } from '../root.tsx';
+import { PortalNotFound } from '../components/PortalNotFound.tsx';
+import { caseNotice, followAction, PRIVATE_HEADERS } from '../feedback/follow-route.ts';
+import { useRoot } from '../root.tsx';
 import { pageLang, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** The private follow-up page of one case, reached by the link in the receipt e-mail. */
@@ -13,8 +12,8 @@ export async function loader({ context, params, request }: LoaderArgs) {
   const token = String(params.token ?? '');
   const c = await runLoader(() => context.services.feedback.followView(context.tenant.id, token));
   const q = new URL(request.url).searchParams;
-  const done = q.get('sent') === '1' ? 'sent' : q.get('done') === 'info' ? 'info' : q.get('done') === 'fixed' ? 'fixed' : null;
-  return data({ lang, c, token, notice: done as 'sent' | 'info' | 'fixed' | null }, { headers: PRIVATE_HEADERS });
+  const notice: 'sent' | 'info' | 'fixed' | null = q.get('sent') === '1' ? 'sent' : caseNotice(q);
+  return data({ lang, c, token, notice }, { headers: PRIVATE_HEADERS });
 }
 
 export async function action({ context, params, request }: ActionArgs) {
@@ -48,16 +47,5 @@ export default function FollowPage() {
 }
 
 export function ErrorBoundary() {
-  const lang = useLang();
-  const t = translator(common, lang);
-  return (
-    <>
-      <title>{t('notFoundTitle')}</title>
-      <h1>{t('notFoundTitle')}</h1>
-      <p>{t('notFoundText')}</p>
-      <p>
-        <a href={`/${lang}`}>{t('backToFront')}</a>
-      </p>
-    </>
-  );
+  return <PortalNotFound />;
 }

@@ -1,11 +1,10 @@
 import { useLoaderData, useSearchParams } from 'react-router';
 import { followPath } from '../../modules/feedback/notify.ts';
 import { FeedbackCaseView } from '../components/FeedbackCaseView.tsx';
-import { common } from '../i18n/common.ts';
+import { PortalNotFound } from '../components/PortalNotFound.tsx';
 import { translator } from '../i18n/define.ts';
 import { feedbackResident } from '../i18n/feedback-resident.ts';
-import { PRIVATE_HEADERS } from '../feedback/follow-route.ts';
-import { useLang } from '../root.tsx';
+import { caseNotice, PRIVATE_HEADERS } from '../feedback/follow-route.ts';
 import { pageLang, requireResidentPage, runLoader, type LoaderArgs } from '../server-helpers.ts';
 
 /** My Aukio: one own case, the same view as the private follow-up page. */
@@ -28,7 +27,6 @@ export default function MyFeedbackCase() {
   const { lang, c, formAction } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = translator(feedbackResident, lang);
-  const done = params.get('done');
   const self = `/${lang}/my/feedback/${c.id}`;
   return (
     <div className="narrow">
@@ -41,20 +39,12 @@ export default function MyFeedbackCase() {
         formAction={formAction}
         returnTo={self}
         attachmentHref={(id) => `${self}/attachments/${id}`}
-        notice={done === 'info' ? 'info' : done === 'fixed' ? 'fixed' : null}
+        notice={caseNotice(params)}
       />
     </div>
   );
 }
 
 export function ErrorBoundary() {
-  const lang = useLang();
-  const t = translator(common, lang);
-  return (
-    <>
-      <title>{t('notFoundTitle')}</title>
-      <h1>{t('notFoundTitle')}</h1>
-      <p>{t('notFoundText')}</p>
-    </>
-  );
+  return <PortalNotFound backLink={false} />;
 }

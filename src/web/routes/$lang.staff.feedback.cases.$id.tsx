@@ -1,8 +1,9 @@
 import { Form, redirect, useActionData, useLoaderData } from 'react-router';
+import type { ReactNode } from 'react';
 import { caseCategory } from '../../modules/feedback/console.ts';
 import { CASE_STATUSES, isFinished, type CaseEvent, type CaseStatus } from '../../modules/feedback/model.ts';
 import { AppError } from '../../platform/errors.ts';
-import { pick } from '../../platform/i18n.ts';
+import { pick, type Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { Open311CaseFacts } from '../staff/Open311CaseFacts.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
@@ -396,31 +397,21 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
   const statuses = CASE_STATUSES.filter((s) => s !== 'duplicate');
   return (
     <>
-      <section aria-labelledby="fb-a-status" className="fb-box">
-        <h3 id="fb-a-status">{t('setStatus')}</h3>
-        <Form method="post" reloadDocument noValidate>
-          <CsrfField />
-          <input type="hidden" name="intent" value="status" />
+      <ActionBox id="fb-a-status" title={t('setStatus')}>
+        <IntentForm intent="status" noValidate>
           <FbField id="status" label={t('newStatus')} hint={c.contactEmail ? t('statusEmailed') : undefined} error={err('status', 'status')} t={t}>
             {(aria) => (
               <select {...aria} name="status" defaultValue={val('status', 'status', c.status)}>
-                {statuses.map((s) => (
-                  <option key={s} value={s}>
-                    {statusName(s, lang)}
-                  </option>
-                ))}
+                <StatusOptions statuses={statuses} lang={lang} />
               </select>
             )}
           </FbField>
           <button type="submit">{t('saveStatus')}</button>
-        </Form>
-      </section>
+        </IntentForm>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-assign" className="fb-box">
-        <h3 id="fb-a-assign">{t('assign')}</h3>
-        <Form method="post" reloadDocument noValidate>
-          <CsrfField />
-          <input type="hidden" name="intent" value="assign" />
+      <ActionBox id="fb-a-assign" title={t('assign')}>
+        <IntentForm intent="assign" noValidate>
           <FbField id="userId" label={t('assignTo')} error={err('assign', 'assignedTo')} t={t}>
             {(aria) => (
               <select {...aria} name="userId" defaultValue={val('assign', 'userId', c.assignedTo ?? '')}>
@@ -436,14 +427,11 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
           <button type="submit" className="secondary">
             {t('saveAssign')}
           </button>
-        </Form>
-      </section>
+        </IntentForm>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-reply" className="fb-box">
-        <h3 id="fb-a-reply">{t('reply')}</h3>
-        <Form method="post" reloadDocument noValidate>
-          <CsrfField />
-          <input type="hidden" name="intent" value="reply" />
+      <ActionBox id="fb-a-reply" title={t('reply')}>
+        <IntentForm intent="reply" noValidate>
           <FbField id="reply-body" label={t('replyBody')} hint={c.contactEmail ? t('replyHint') : t('contactNone')} error={err('reply', 'body')} t={t}>
             {(aria) => <textarea {...aria} name="body" rows={5} maxLength={4000} defaultValue={val('reply', 'body')} />}
           </FbField>
@@ -451,37 +439,27 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
             {(aria) => (
               <select {...aria} name="status" defaultValue={val('reply', 'status')}>
                 <option value="">{t('replyKeepStatus')}</option>
-                {statuses.map((s) => (
-                  <option key={s} value={s}>
-                    {statusName(s, lang)}
-                  </option>
-                ))}
+                <StatusOptions statuses={statuses} lang={lang} />
               </select>
             )}
           </FbField>
           <button type="submit">{t('sendReply')}</button>
-        </Form>
-      </section>
+        </IntentForm>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-note" className="fb-box">
-        <h3 id="fb-a-note">{t('note')}</h3>
-        <Form method="post" reloadDocument noValidate>
-          <CsrfField />
-          <input type="hidden" name="intent" value="note" />
+      <ActionBox id="fb-a-note" title={t('note')}>
+        <IntentForm intent="note" noValidate>
           <FbField id="note-body" label={t('note')} hint={t('noteHint')} error={err('note', 'body')} t={t}>
             {(aria) => <textarea {...aria} name="body" rows={3} maxLength={4000} defaultValue={val('note', 'body')} />}
           </FbField>
           <button type="submit" className="secondary">
             {t('addNote')}
           </button>
-        </Form>
-      </section>
+        </IntentForm>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-transfer" className="fb-box">
-        <h3 id="fb-a-transfer">{t('transfer')}</h3>
-        <Form method="post" reloadDocument noValidate>
-          <CsrfField />
-          <input type="hidden" name="intent" value="transfer" />
+      <ActionBox id="fb-a-transfer" title={t('transfer')}>
+        <IntentForm intent="transfer" noValidate>
           <FbField id="transfer-unit" label={t('transferUnit')} error={err('transfer', 'orgUnitId')} t={t}>
             {(aria) => (
               <select {...aria} name="orgUnitId" defaultValue={val('transfer', 'orgUnitId')}>
@@ -502,11 +480,10 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
           <button type="submit" className="secondary">
             {t('doTransfer')}
           </button>
-        </Form>
-      </section>
+        </IntentForm>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-public" className="fb-box">
-        <h3 id="fb-a-public">{t('publicAnswer')}</h3>
+      <ActionBox id="fb-a-public" title={t('publicAnswer')}>
         {!c.allowPublic || !d.suggestion ? (
           <p>{t('publicNotAllowed')}</p>
         ) : (
@@ -514,9 +491,7 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
             <p>
               <strong>{t('publication')}:</strong> {t(`publication_${c.publication}` as FeedbackStaffKey)}
             </p>
-            <Form method="post" reloadDocument noValidate>
-              <CsrfField />
-              <input type="hidden" name="intent" value="public" />
+            <IntentForm intent="public" noValidate>
               <p className="hint" id="public-hint">
                 {t('publicHint')}
               </p>
@@ -534,22 +509,19 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
                   </button>
                 )}
               </div>
-            </Form>
+            </IntentForm>
             {c.publication === 'published' && (
-              <Form method="post" reloadDocument>
-                <CsrfField />
-                <input type="hidden" name="intent" value="unpublish" />
+              <IntentForm intent="unpublish">
                 <button type="submit" className="secondary">
                   {t('unpublish')}
                 </button>
-              </Form>
+              </IntentForm>
             )}
           </>
         )}
-      </section>
+      </ActionBox>
 
-      <section aria-labelledby="fb-a-dups" className="fb-box">
-        <h3 id="fb-a-dups">{t('duplicates')}</h3>
+      <ActionBox id="fb-a-dups" title={t('duplicates')}>
         <p className="hint">{t('duplicatesHint')}</p>
         {f('merge') && (
           <p className="field-error">
@@ -573,29 +545,58 @@ function Actions({ d, t, failure }: { d: Data; t: FT; failure: FbFailure | undef
                 </p>
                 {c.status !== 'duplicate' && (
                   <div className="fb-buttons">
-                    <Form method="post" reloadDocument>
-                      <CsrfField />
-                      <input type="hidden" name="intent" value="merge" />
+                    <IntentForm intent="merge">
                       <input type="hidden" name="duplicate" value={x.id} />
                       <button type="submit" className="secondary small">
                         {t('mergeInto', { number: x.number })}
                       </button>
-                    </Form>
-                    <Form method="post" reloadDocument>
-                      <CsrfField />
-                      <input type="hidden" name="intent" value="merge" />
+                    </IntentForm>
+                    <IntentForm intent="merge">
                       <input type="hidden" name="into" value={x.id} />
                       <button type="submit" className="secondary small">
                         {t('markDuplicateOf', { number: x.number })}
                       </button>
-                    </Form>
+                    </IntentForm>
                   </div>
                 )}
               </li>
             ))}
           </ul>
         )}
-      </section>
+      </ActionBox>
+    </>
+  );
+}
+
+/** One action of the case page: a titled box (the heading names the region). */
+function ActionBox({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="fb-box">
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/** A full-page post of one intent, with the CSRF field (works without JavaScript). */
+function IntentForm({ intent, noValidate, children }: { intent: string; noValidate?: boolean; children: ReactNode }) {
+  return (
+    <Form method="post" reloadDocument noValidate={noValidate}>
+      <CsrfField />
+      <input type="hidden" name="intent" value={intent} />
+      {children}
+    </Form>
+  );
+}
+
+function StatusOptions({ statuses, lang }: { statuses: readonly CaseStatus[]; lang: Lang }) {
+  return (
+    <>
+      {statuses.map((s) => (
+        <option key={s} value={s}>
+          {statusName(s, lang)}
+        </option>
+      ))}
     </>
   );
 }
