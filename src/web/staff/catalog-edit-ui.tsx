@@ -155,8 +155,8 @@ export function Field(props: {
   );
 }
 
-/** Where this page sits: console › list › item. The last entry is the current page. */
-export function Breadcrumbs({ items, t }: { items: { href?: string; label: ReactNode }[]; t: T }) {
+/** Where this page sits: console › list › item. The last entry is the current page. Any console dictionary with `breadcrumb` will do. */
+export function Breadcrumbs({ items, t }: { items: { href?: string; label: ReactNode }[]; t: (key: 'breadcrumb') => string }) {
   return (
     <nav aria-label={t('breadcrumb')} className="breadcrumbs">
       <ol>

@@ -8,6 +8,7 @@ import type { Lang } from '../../platform/i18n.ts';
 import type { RequestContext } from '../../server/context.ts';
 import { feedbackStaff, type FeedbackStaffKey } from '../i18n/feedback-staff.ts';
 import { translator } from '../i18n/define.ts';
+import { Breadcrumbs } from './catalog-edit-ui.tsx';
 import { useLang } from '../root.tsx';
 import { pageLang, requireStaffPage } from '../server-helpers.ts';
 import { fieldId } from './admin-page.ts';
@@ -143,17 +144,8 @@ export function FbField(props: {
   );
 }
 
-export function FbBreadcrumbs({ items, t }: { items: { href?: string; label: ReactNode }[]; t: FT }) {
-  return (
-    <nav aria-label={t('breadcrumb')} className="breadcrumbs">
-      <ol>
-        {items.map((i, n) => (
-          <li key={n}>{i.href ? <a href={i.href}>{i.label}</a> : <span aria-current="page">{i.label}</span>}</li>
-        ))}
-      </ol>
-    </nav>
-  );
-}
+/** The console's breadcrumbs (shared with the catalog editor). */
+export const FbBreadcrumbs = Breadcrumbs;
 
 export function FbNotice({ children }: { children: ReactNode }) {
   return (
