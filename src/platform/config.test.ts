@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     expect(c.COOKIE_SECURE).toBe(false);
     // Only a proxy on this machine may speak for the client's address by default.
     expect(c.TRUST_PROXY).toEqual(['loopback']);
+    expect(c.DB_POOL_MAX).toBe(10);
+    expect(c.MAP_TILE_URL).toContain('{z}');
+    expect(c.FEEDBACK_RATE_PER_IP_HOUR).toBe(20);
+  });
+
+  it('refuses a pool size of zero with one line naming it', () => {
+    expect(() => loadConfig({ DB_POOL_MAX: '0' })).toThrow(/^Invalid configuration: DB_POOL_MAX="0" /);
   });
 
   it('turns demo data and the development IdP off in production', () => {

@@ -44,6 +44,8 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** Connections each instance keeps to PostgreSQL (with DATABASE_URL); keep the sum over instances below the server's max_connections. */
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
     /** web = HTTP only, worker = jobs only, both = default. */
     ROLE: z.enum(['web', 'worker', 'both']).default('both'),
     /** Secret for signing tokens. Required in production. */

@@ -45,8 +45,11 @@ class PostgresDb implements Db {
   private listeners = new Map<string, Set<(payload: string) => void>>();
   private closed = false;
 
-  constructor(private url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 10 });
+  constructor(
+    private url: string,
+    poolMax = 10,
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolMax });
     // An idle client that errors (server restart) must not crash the process.
     this.pool.on('error', () => {});
   }
@@ -200,11 +203,13 @@ export interface DbOptions {
   databaseUrl?: string;
   /** Directory for the embedded database; 'memory' keeps it in memory (tests). */
   dataDir: string;
+  /** Connections in the PostgreSQL pool (DB_POOL_MAX); PGlite has one. */
+  poolMax?: number;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) {
-    const db = new PostgresDb(opts.databaseUrl);
+    const db = new PostgresDb(opts.databaseUrl, opts.poolMax);
     await db.query('select 1');
     return db;
   }

@@ -111,7 +111,7 @@ export class Mailer {
 }
 
 export async function createServices(config: Config, log: Logger, opts: { db?: Db } = {}): Promise<Services> {
-  const db = opts.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const db = opts.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX }));
   await migrate(db);
   const jobs = new JobQueue(db, log);
   const email: EmailAdapter =

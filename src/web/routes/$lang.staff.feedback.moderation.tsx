@@ -95,7 +95,11 @@ export default function Moderation() {
                   <FbField id={`pa-${i.id}`} label={t('publicAnswerText')} error={err('approve', 'publicAnswer')} t={t}>
                     {(aria) => <textarea {...aria} name="publicAnswer" rows={4} maxLength={4000} defaultValue={val('publicAnswer', i.publicAnswer ?? '')} />}
                   </FbField>
-                  <button type="submit">{t('approve')}</button>
+                  {/* Each item's buttons say which case they act on, for screen-reader button lists. */}
+                  <button type="submit">
+                    {t('approve')}
+                    <span className="visually-hidden">: {heading}</span>
+                  </button>
                 </Form>
                 <Form method="post" reloadDocument noValidate aria-labelledby={`m-${i.id}`} className="fb-reject">
                   <CsrfField />
@@ -106,6 +110,7 @@ export default function Moderation() {
                   </FbField>
                   <button type="submit" className="secondary">
                     {t('reject')}
+                    <span className="visually-hidden">: {heading}</span>
                   </button>
                 </Form>
               </li>
