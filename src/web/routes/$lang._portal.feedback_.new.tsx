@@ -48,7 +48,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
 interface ActionResult {
   values: FeedbackFormValues;
   errors?: Record<string, string>;
-  /** Placeholders for messages: file name, limits. */
+  /** Values for the messages' {…} slots: file name, limits. */
   vars?: Record<string, string | number>;
   message?: string;
   suggestion?: PublicCategory | null;

@@ -306,7 +306,9 @@ export default function UnitEditor() {
 
           <h2>{t('sectionHours')}</h2>
           <h3 id="weekly-hours">{t('weeklyHours')}</h3>
-          <p className="hint">{t('weeklyHoursHint')}</p>
+          <p className="hint" id="weekly-hours-hint">
+            {t('weeklyHoursHint')}
+          </p>
           <TableWrap label={t('weeklyHours')}>
             <table className="hours-table" aria-labelledby="weekly-hours">
               <thead>
@@ -330,13 +332,13 @@ export default function UnitEditor() {
                             name={name}
                             type="text"
                             inputMode="numeric"
-                            placeholder="08:00"
                             pattern="[0-2][0-9]:[0-5][0-9]"
                             size={6}
                             defaultValue={value(name, split.perDay[d]?.[k])}
                             aria-label={t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(d) })}
                             aria-invalid={e ? true : undefined}
-                            aria-describedby={e ? `${fieldId(name)}-error` : undefined}
+                            // The format (HH:MM) is said in the visible hint above the table, not in a placeholder that vanishes.
+                            aria-describedby={e ? `weekly-hours-hint ${fieldId(name)}-error` : 'weekly-hours-hint'}
                           />
                           {e && (
                             <p id={`${fieldId(name)}-error`} className="field-error">
