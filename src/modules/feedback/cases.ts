@@ -218,8 +218,7 @@ export class FeedbackCaseService {
         );
       }
       if (email) {
-        const org = await this.orgName(tx, tenantId, input.lang);
-        const link = await this.link(tx, tenantId, input.lang, followToken, ctx.origin);
+        const { org, link } = await this.mailFrame(tx, { tenantId, lang: input.lang, token: followToken }, ctx.origin);
         await this.d.mail.enqueue(tx, { tenantId, to: email, ...receiptMail(input.lang, org, number, pick(category.names, input.lang).text, link) });
       }
       return { caseId, number, token: open311Token, followToken, repeated: false };
@@ -403,11 +402,11 @@ export class FeedbackCaseService {
       if (status && status !== row.status) await this.changeStatus(tx, row, actor, status as CaseStatus, ctx, { silent: true });
       else await tx.query('update feedback_cases set updated_at = now() where tenant_id = $1 and id = $2', [tenantId, id]);
       if (row.contact_email) {
-        const link = await this.followLink(tx, row, ctx.origin);
+        const { org, link } = await this.caseMailFrame(tx, row, ctx.origin);
         await this.d.mail.enqueue(tx, {
           tenantId,
           to: row.contact_email,
-          ...replyMail(row.lang, await this.orgName(tx, tenantId, row.lang), Number(row.number), body, link),
+          ...replyMail(row.lang, org, Number(row.number), body, link),
         });
       }
       await this.auditCase(tx, tenantId, actor, 'feedback.case_replied', row, ctx, { status });
@@ -594,11 +593,11 @@ export class FeedbackCaseService {
     await addEvent(tx, row.tenant_id, row.id, actor, { kind: 'status', visibility: 'resident', body: opts.body ?? null, data: { from: row.status, to: status } });
     if (row.publication === 'published') await this.d.contentVersions.bump(tx, row.tenant_id);
     if (!opts.silent && row.contact_email) {
-      const link = await this.followLink(tx, row, ctx.origin);
+      const { org, link } = await this.caseMailFrame(tx, row, ctx.origin);
       await this.d.mail.enqueue(tx, {
         tenantId: row.tenant_id,
         to: row.contact_email,
-        ...statusMail(row.lang, await this.orgName(tx, row.tenant_id, row.lang), Number(row.number), status, link, resolved),
+        ...statusMail(row.lang, org, Number(row.number), status, link, resolved),
       });
     }
   }
@@ -607,28 +606,29 @@ export class FeedbackCaseService {
     await this.d.audit.record(tx, tenantId, actor, { action, targetKind: 'feedback_case', targetId: row.id, details: { number: Number(row.number), ...details }, ip: ctx.ip });
   }
 
-  /** The private follow-up link of a case, for e-mails. */
-  async followLink(q: Queryable, row: CaseRow, origin?: string): Promise<string> {
+  /**
+   * What every e-mail to the resident needs: the organisation's name and the case's private
+   * link, from one read of the tenant. q: inside a transaction the tx must be used (PGlite
+   * has one connection).
+   */
+  private async mailFrame(q: Queryable, c: { tenantId: string; lang: Lang; token: string | null }, requestOrigin?: string) {
+    const tenant = await this.d.tenancy.get(c.tenantId, q);
+    const host = tenant.hostnames[0] ?? 'localhost';
+    const origin = this.d.config.publicUrl
+      ? this.d.config.publicUrl.replace('{host}', host).replace(/\/$/, '')
+      : requestOrigin
+        ? requestOrigin.replace(/\/$/, '')
+        : `http://${host}`;
+    // A token sealed under an earlier SESSION_SECRET cannot be opened: link to the feedback
+    // page instead of a broken link.
+    const link = c.token ? `${origin}${followPath(c.lang, c.token)}` : `${origin}/${c.lang}/feedback`;
+    return { org: pick(tenant.names, c.lang).text, link };
+  }
+
+  /** mailFrame for a stored case (its token is unsealed for the link). */
+  private caseMailFrame(q: Queryable, row: CaseRow, origin?: string) {
     const token = this.box.open(row.follow_token_sealed, `feedback-follow:${row.id}`);
-    // A token sealed under an earlier SESSION_SECRET cannot be opened: link to the feed's
-    // "follow your feedback" help instead of a broken link.
-    return token ? this.link(q, row.tenant_id, row.lang, token, origin) : `${await this.origin(q, row.tenant_id, origin)}/${row.lang}/feedback`;
-  }
-
-  private async link(q: Queryable, tenantId: string, lang: Lang, token: string, origin?: string) {
-    return `${await this.origin(q, tenantId, origin)}${followPath(lang, token)}`;
-  }
-
-  private async origin(q: Queryable, tenantId: string, origin?: string): Promise<string> {
-    const host = (await this.d.tenancy.get(tenantId, q)).hostnames[0];
-    if (this.d.config.publicUrl) return this.d.config.publicUrl.replace('{host}', host ?? 'localhost').replace(/\/$/, '');
-    if (origin) return origin.replace(/\/$/, '');
-    return `http://${host ?? 'localhost'}`;
-  }
-
-  // q: inside a transaction the tx must be used (PGlite has one connection).
-  private async orgName(q: Queryable, tenantId: string, lang: Lang): Promise<string> {
-    return pick((await this.d.tenancy.get(tenantId, q)).names, lang).text;
+    return this.mailFrame(q, { tenantId: row.tenant_id, lang: row.lang, token }, origin);
   }
 
   async staffView(q: Queryable, row: CaseRow): Promise<StaffCase> {

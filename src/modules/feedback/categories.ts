@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { AuditService } from '../audit/audit.ts';
 import { requireRoleOrScope } from '../identity/access.ts';
 import type { Actor } from '../identity/actor.ts';
@@ -106,23 +107,7 @@ export class FeedbackCategoryService {
            location_mode, allow_public, accessibility, sla_days, attributes, active, sort_order)
          values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
          on conflict (tenant_id, code) do nothing returning ${COLUMNS}`,
-        [
-          tenantId,
-          input.code,
-          JSON.stringify(input.names),
-          JSON.stringify(input.descriptions),
-          JSON.stringify(input.groupNames),
-          JSON.stringify(input.keywords),
-          input.orgUnitId,
-          input.serviceId ?? null,
-          input.locationMode,
-          input.allowPublic,
-          input.accessibility,
-          input.slaDays,
-          JSON.stringify(input.attributes),
-          input.active,
-          input.sortOrder,
-        ],
+        [tenantId, ...columnValues(input)],
       );
       if (!r.rows[0]) throw new AppError('conflict', 409, { fields: { code: 'taken' } });
       const category = categoryFromRow(r.rows[0]);
@@ -151,24 +136,7 @@ export class FeedbackCategoryService {
            org_unit_id = $8, service_id = $9, location_mode = $10, allow_public = $11, accessibility = $12, sla_days = $13,
            attributes = $14, active = $15, sort_order = $16, updated_at = now()
          where tenant_id = $1 and id = $2 returning ${COLUMNS}`,
-        [
-          tenantId,
-          id,
-          next.code,
-          JSON.stringify(next.names),
-          JSON.stringify(next.descriptions),
-          JSON.stringify(next.groupNames),
-          JSON.stringify(next.keywords),
-          next.orgUnitId,
-          next.serviceId ?? null,
-          next.locationMode,
-          next.allowPublic,
-          next.accessibility,
-          next.slaDays,
-          JSON.stringify(next.attributes),
-          next.active,
-          next.sortOrder,
-        ],
+        [tenantId, id, ...columnValues(next)],
       ).catch((e: unknown) => {
         if (String((e as { code?: string }).code) === '23505') throw new AppError('conflict', 409, { fields: { code: 'taken' } });
         throw e;
@@ -239,6 +207,29 @@ export class FeedbackCategoryService {
       if (!s?.rows.length) throw new AppError('validation_failed', 400, { fields: { serviceId: 'not_found' } });
     }
   }
+}
+
+/** A category as validated input, or a stored one with a patch laid over it. */
+type CategoryFields = z.output<typeof categoryInput>;
+
+/** The stored columns code … sort_order, in the order both the insert and the update list them. */
+function columnValues(c: CategoryFields): unknown[] {
+  return [
+    c.code,
+    JSON.stringify(c.names),
+    JSON.stringify(c.descriptions),
+    JSON.stringify(c.groupNames),
+    JSON.stringify(c.keywords),
+    c.orgUnitId,
+    c.serviceId ?? null,
+    c.locationMode,
+    c.allowPublic,
+    c.accessibility,
+    c.slaDays,
+    JSON.stringify(c.attributes),
+    c.active,
+    c.sortOrder,
+  ];
 }
 
 function checkRules(c: { names: Partial<Record<Lang, string | null>>; accessibility: boolean; slaDays: number; attributes: CategoryAttribute[] | { code: string; datatype: string; values: unknown[] }[] }) {
