@@ -12,6 +12,12 @@ export interface RealtimeEvent {
   channel: string;
   type: string;
   data: Record<string, unknown>;
+  /**
+   * More channels that get the same event, sent as one NOTIFY (a chat message goes to the
+   * conversation, its team or assignee and the staff view at once). A subscriber on
+   * several of them gets it once.
+   */
+  also?: string[];
   /** Set by publish: time-ordered and unique across instances (the SSE `id:` line). */
   id?: string;
 }
@@ -36,7 +42,9 @@ export class EventBus {
       } catch {
         return;
       }
-      for (const cb of this.subscribers.get(event.channel) ?? []) {
+      const targets = new Set(this.subscribers.get(event.channel));
+      for (const c of event.also ?? []) for (const cb of this.subscribers.get(c) ?? []) targets.add(cb);
+      for (const cb of targets) {
         // One broken subscriber must not starve the others of the event.
         try {
           cb(event);

@@ -19,3 +19,7 @@ export function formObject(form: FormData): Record<string, string> {
   for (const [k, v] of form.entries()) if (typeof v === 'string') out[k] = v;
   return out;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An id from a URL or body that is not a UUID is a missing row (404), not a database error. */
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);

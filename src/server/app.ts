@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { closeSseStreamsOnShutdown } from './sse.ts';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
@@ -231,6 +232,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     return metrics.render();
   });
 
+  closeSseStreamsOnShutdown(app);
   for (const routes of opts.apiRoutes ?? []) {
     await app.register(async (api) => routes(api, services));
   }

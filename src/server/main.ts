@@ -64,6 +64,13 @@ export function registerJobs(services: Services) {
       await services.feedback.purgeExpiredKeys();
     },
   });
+  services.jobs.define({
+    name: 'inbox.wake',
+    priority: 'urgent',
+    handler: async () => {
+      await services.conversations.wakeSnoozed();
+    },
+  });
 }
 
 /** Housekeeping that runs on the clock, whichever instance's worker is free. */
@@ -74,6 +81,8 @@ export async function scheduleJobs(services: Services) {
   await scheduleCatalogJobs(services);
   // Hourly: feedback submission keys and rate counters past their windows.
   await services.jobs.schedule('feedback.purge', '23 * * * *', { tenantId: 'system' });
+  // Every minute: snoozed inbox conversations whose time has come reopen.
+  await services.jobs.schedule('inbox.wake', '* * * * *', { tenantId: 'system' });
 }
 
 async function main() {

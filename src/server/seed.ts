@@ -1,4 +1,5 @@
 import { seedDemoFeedback } from './demo/feedback.ts';
+import { seedDemoInbox } from './demo/inbox.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -147,6 +148,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727275)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoFeedback(tx, r.rows[0].id, t.slug, passwordHash);
+    });
+  }
+  // Customer-service teams and their members (after every demo staff member exists).
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoInbox(tx, r.rows[0].id, t.slug);
     });
   }
   // The address register behind the feedback form's address search; skipped when present.

@@ -27,6 +27,7 @@ import { FeedbackPublicationService } from '../modules/feedback/publication.ts';
 import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
+import { ConversationService } from '../modules/inbox/conversations.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -86,6 +87,8 @@ export interface Services {
   feedbackExport: FeedbackExportService;
   /** The address register: the feedback form's address search, geocoding and nearest address. */
   places: PlaceService;
+  /** Inbox: the conversation core shared by chat, e-mail and the agent inbox (numbered messages, hand-off, assignment). */
+  conversations: ConversationService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -177,6 +180,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackPublication = new FeedbackPublicationService({ db, cases: services.feedback, orgUnits, contentVersions });
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
+  services.conversations = new ConversationService({ db, audit, events });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

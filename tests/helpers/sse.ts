@@ -26,7 +26,7 @@ export interface SseClient {
  * cookie can be set. Resolves once the response headers have arrived; a non-200 answer
  * resolves too, with the body in raw().
  */
-export function openSse(app: TestApp, host: string, headers: Record<string, string> = {}): Promise<SseClient> {
+export function openSse(app: TestApp, host: string, headers: Record<string, string> = {}, path = '/api/v1/events'): Promise<SseClient> {
   return new Promise((resolve, reject) => {
     let text = '';
     let buffer = '';
@@ -34,7 +34,7 @@ export function openSse(app: TestApp, host: string, headers: Record<string, stri
     const waiters = new Set<{ pred: (m: SseMessage) => boolean; done: (m: SseMessage) => void }>();
     let endResolve!: () => void;
     const ended = new Promise<void>((r) => (endResolve = r));
-    const req: ClientRequest = httpRequest(app.url + '/api/v1/events', { headers: { host, accept: 'text/event-stream', ...headers } }, (res) => {
+    const req: ClientRequest = httpRequest(app.url + path, { headers: { host, accept: 'text/event-stream', ...headers } }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         text += chunk;

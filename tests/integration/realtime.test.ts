@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantChannel, userChannel, type RealtimeEvent } from '../../src/platform/events.ts';
-import { SSE_LIMITS } from '../../src/server/realtime.ts';
+import { SSE_LIMITS } from '../../src/server/sse.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/engines.ts';
 import { openSse, type SseClient } from '../helpers/sse.ts';
