@@ -17,6 +17,8 @@ import { open311Api } from '../modules/feedback/open311-api.ts';
 import { feedbackStaffApi } from '../modules/feedback/staff-api.ts';
 import { feedbackResidentApi } from '../modules/feedback/resident-api.ts';
 import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
+import { chatApi } from '../modules/inbox/chat-api.ts';
+import { agentStreamApi } from '../modules/inbox/agent-stream.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -38,4 +40,6 @@ export const apiRoutes: ApiRoutes[] = [
   feedbackStaffApi,
   feedbackResidentApi,
   feedbackRssRoutes,
+  chatApi,
+  agentStreamApi,
 ];

@@ -180,7 +180,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackPublication = new FeedbackPublicationService({ db, cases: services.feedback, orgUnits, contentVersions });
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
-  services.conversations = new ConversationService({ db, audit, events });
+  services.conversations = new ConversationService({ db, audit, events, log });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

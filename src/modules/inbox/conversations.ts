@@ -1,6 +1,7 @@
 import type { AuditService } from '../audit/audit.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { EventBus } from '../../platform/events.ts';
+import type { Logger } from '../../platform/log.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Lang } from '../../platform/i18n.ts';
@@ -199,10 +200,49 @@ export interface ConversationDeps {
   db: Db;
   audit: AuditService;
   events: EventBus;
+  log: Logger;
 }
 
+/** Sends an agent's reply out through a channel (e-mail), in the reply's transaction. */
+export type OutboundSender = (tx: Queryable, conversation: Conversation, message: Message) => Promise<void>;
+/** Reacts to a resident's message after it committed (the bot). */
+export type ResidentMessageHook = (conversation: Conversation, message: Message) => Promise<void>;
+
 export class ConversationService {
+  private outbound = new Map<ConversationChannel, OutboundSender>();
+  private residentHooks: ResidentMessageHook[] = [];
+
   constructor(private deps: ConversationDeps) {}
+
+  /**
+   * A channel whose replies leave the product (e-mail) registers its sender here; every
+   * agent reply in that channel is handed to it inside the reply's transaction, so a reply
+   * is stored and sent, or neither. Chat needs none: the stream delivers it.
+   */
+  registerOutbound(channel: ConversationChannel, send: OutboundSender) {
+    this.outbound.set(channel, send);
+  }
+
+  /** The bot registers here; see residentMessageCommitted. */
+  onResidentMessage(hook: ResidentMessageHook) {
+    this.residentHooks.push(hook);
+  }
+
+  /**
+   * The channel API calls this after the transaction that stored a resident's message
+   * has committed. Hooks run one after another; a failing hook is logged and does not
+   * fail the resident's request (their message is saved either way).
+   */
+  async residentMessageCommitted(conversation: Conversation, message: Message): Promise<void> {
+    if (message.authorKind !== 'resident') return;
+    for (const hook of this.residentHooks) {
+      try {
+        await hook(conversation, message);
+      } catch (e) {
+        this.deps.log.error({ err: e, conversationId: conversation.id }, 'inbox: resident message hook failed');
+      }
+    }
+  }
 
   // ── reads (no authorization: callers check first) ──────────────────────────────────
 
@@ -376,6 +416,8 @@ export class ConversationService {
         [message.id, tenantId, conversationId, input.data.attachments.map((a) => a.id)],
       );
     }
+    const send = fromAgent ? this.outbound.get(conversation.channel) : undefined;
+    if (send) await send(tx, conversation, message);
     await this.publishMessage(tx, conversation, message);
     if (reopen) await this.publishConversation(tx, conversation);
     return { message, conversation, duplicate: false };
