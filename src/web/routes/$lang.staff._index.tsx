@@ -73,4 +73,10 @@ const DESCRIPTION = {
   navFeedback: 'descFeedback',
   navModeration: 'descModeration',
   navFeedbackCategories: 'descFeedbackCategories',
+  navInbox: 'descInbox',
+  navInboxTeams: 'descInboxTeams',
+  navInboxCanned: 'descInboxCanned',
+  navInboxFaq: 'descInboxFaq',
+  navInboxReports: 'descInboxReports',
+  navInboxSettings: 'descInboxSettings',
 } as const satisfies Record<StaffNavItem['label'], string>;

@@ -27,7 +27,13 @@ export interface StaffNavItem {
     | 'navSearchReport'
     | 'navFeedback'
     | 'navModeration'
-    | 'navFeedbackCategories';
+    | 'navFeedbackCategories'
+    | 'navInbox'
+    | 'navInboxTeams'
+    | 'navInboxCanned'
+    | 'navInboxFaq'
+    | 'navInboxReports'
+    | 'navInboxSettings';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -52,6 +58,13 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/feedback/cases', label: 'navFeedback', roles: ['customer_service', 'unit_staff'] },
   { path: '/feedback/moderation', label: 'navModeration', roles: ['moderator'] },
   { path: '/feedback/categories', label: 'navFeedbackCategories', roles: ['tenant_admin'] },
+  // Team members without the customer_service role (unit staff in a team) use the inbox too.
+  { path: '/inbox', label: 'navInbox', roles: ['customer_service', 'unit_staff'] },
+  { path: '/inbox/reports', label: 'navInboxReports', roles: ['customer_service'] },
+  { path: '/inbox/canned', label: 'navInboxCanned', roles: ['customer_service'] },
+  { path: '/inbox/faq', label: 'navInboxFaq', roles: ['customer_service', 'communications'] },
+  { path: '/inbox/teams', label: 'navInboxTeams', roles: ['tenant_admin'] },
+  { path: '/inbox/settings', label: 'navInboxSettings', roles: ['tenant_admin'] },
 ];
 
 export function visibleNav(roles: string[]): StaffNavItem[] {
