@@ -20,7 +20,25 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
 }
 
-export type Tx = Queryable;
+export interface Tx extends Queryable {
+  /**
+   * Runs cb once the transaction has committed (never after a rollback). For signals
+   * to other processes that must not wait inside the commit: see EventBus.publish.
+   * A failing callback is ignored: the transaction's work is already durable.
+   */
+  afterCommit(cb: () => Promise<unknown> | unknown): void;
+}
+
+/** Runs the after-commit callbacks of a committed transaction, one after another. */
+async function runAfterCommit(callbacks: (() => Promise<unknown> | unknown)[]) {
+  for (const cb of callbacks) {
+    try {
+      await cb();
+    } catch {
+      /* already committed; the callback's own concern */
+    }
+  }
+}
 
 export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres';
@@ -31,7 +49,7 @@ export interface Db extends Queryable {
   /** LISTEN on a channel; returns an unlisten function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Executor for pg-boss, optionally bound to an open transaction. */
-  bossExecutor(tx?: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+  bossExecutor(tx?: Queryable): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
   close(): Promise<void>;
 }
 
@@ -61,6 +79,8 @@ class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const afterCommit: (() => Promise<unknown> | unknown)[] = [];
+    let result: T;
     try {
       await client.query('BEGIN');
       const tx: Tx = {
@@ -68,16 +88,18 @@ class PostgresDb implements Db {
           const r = await client.query(sql, params as unknown[]);
           return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
         },
+        afterCommit: (cb) => void afterCommit.push(cb),
       };
-      const result = await fn(tx);
+      result = await fn(tx);
       await client.query('COMMIT');
-      return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
       client.release();
     }
+    await runAfterCommit(afterCommit);
+    return result;
   }
 
   async exec(sql: string): Promise<void> {
@@ -137,7 +159,7 @@ class PostgresDb implements Db {
     }
   }
 
-  bossExecutor(tx?: Tx) {
+  bossExecutor(tx?: Queryable) {
     const target: Queryable = tx ?? this;
     return { executeSql: (text: string, values?: unknown[]) => target.query(text, values ?? []) };
   }
@@ -159,15 +181,19 @@ class PgliteDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.pg.transaction(async (t) => {
+    const afterCommit: (() => Promise<unknown> | unknown)[] = [];
+    const result = await this.pg.transaction(async (t) => {
       const tx: Tx = {
         query: async <R>(sql: string, params?: unknown[]) => {
           const r = await t.query<R>(sql, params as unknown[]);
           return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
         },
+        afterCommit: (cb) => void afterCommit.push(cb),
       };
       return fn(tx);
     });
+    await runAfterCommit(afterCommit);
+    return result;
   }
 
   async exec(sql: string): Promise<void> {
@@ -179,7 +205,7 @@ class PgliteDb implements Db {
     return async () => unlisten();
   }
 
-  bossExecutor(tx?: Tx) {
+  bossExecutor(tx?: Queryable) {
     return {
       executeSql: async (text: string, values?: unknown[]) => {
         if (tx) return tx.query(text, values ?? []);

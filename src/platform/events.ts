@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable, Tx } from './db.ts';
 
 /**
  * Realtime events across instances. An event is published with pg_notify inside the
@@ -30,6 +30,8 @@ export const userChannel = (tenantId: string, userId: string) => `user:${tenantI
 export class EventBus {
   private subscribers = new Map<string, Set<(e: RealtimeEvent) => void>>();
   private unlisten?: () => Promise<void>;
+  /** Payloads waiting for their transaction's commit. */
+  private pending = new WeakMap<Tx, string[]>();
 
   constructor(private db: Db) {}
 
@@ -56,14 +58,33 @@ export class EventBus {
   }
 
   /**
-   * Publishes in the caller's transaction: subscribers on every instance get it after
-   * COMMIT, and never when the transaction rolls back.
+   * Publishes with the caller's transaction: subscribers on every instance get it right
+   * after COMMIT, and never when the transaction rolls back. The NOTIFY itself is sent
+   * after the commit, not inside the transaction: PostgreSQL serializes the commits of
+   * all transactions that issued NOTIFY behind one global lock held across the WAL flush,
+   * which capped chat at a few hundred messages a second. A process that dies between
+   * the commit and the NOTIFY loses only the signal; streams that replay (chat) notice
+   * the gap at their next heartbeat. Events of one transaction go in one round trip.
+   * Called with a plain connection (no transaction) it notifies at once.
    */
-  async publish(q: Queryable, event: RealtimeEvent) {
+  async publish(q: Queryable | Tx, event: RealtimeEvent) {
     const id = event.id ?? `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
     const payload = JSON.stringify({ ...event, id });
     if (Buffer.byteLength(payload) > 7900) throw new Error('Realtime event payload too large');
-    await q.query('select pg_notify($1, $2)', [PG_CHANNEL, payload]);
+    if (!('afterCommit' in q)) {
+      await q.query('select pg_notify($1, $2)', [PG_CHANNEL, payload]);
+      return;
+    }
+    let batch = this.pending.get(q);
+    if (!batch) {
+      const payloads: string[] = [];
+      this.pending.set(q, (batch = payloads));
+      q.afterCommit(async () => {
+        this.pending.delete(q);
+        await this.db.query('select pg_notify($1, p) from unnest($2::text[]) with ordinality as t(p, n) order by n', [PG_CHANNEL, payloads]);
+      });
+    }
+    batch.push(payload);
   }
 
   subscribe(channels: string[], cb: (e: RealtimeEvent) => void): () => void {

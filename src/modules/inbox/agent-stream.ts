@@ -89,6 +89,11 @@ export const agentStreamApi: ApiRoutes = (app, services) => {
         const s = await db.query('select 1 from sessions where id = $1 and tenant_id = $2 and expires_at > now()', [sessionId, tenant.id]);
         if (!s.rows.length) return false;
         await touch();
+        // Safety net for a lost signal (see EventBus.publish): catch up the viewed conversation.
+        if (viewed && !catchingUp) {
+          const now = await conversations.get(db, tenant.id, viewed.id);
+          if (now && now.lastSeq > sent) chain = chain.then(readGap).catch(() => stream.close());
+        }
         return true;
       },
     });

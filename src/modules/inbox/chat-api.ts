@@ -186,7 +186,14 @@ export const chatApi: ApiRoutes = (app, services) => {
     });
     const stream = openSseStream(app, reply, {
       onClose: unsubscribe,
-      alive: async () => (await conversations.get(db, c.tenantId, c.id)) !== null,
+      // The heartbeat is also the safety net for a lost signal (an instance that died
+      // between a commit and its NOTIFY): a number beyond what was sent reads the gap.
+      alive: async () => {
+        const now = await conversations.get(db, c.tenantId, c.id);
+        if (!now) return false;
+        if (now.lastSeq > sent && !catchingUp) chain = chain.then(readGap).catch(() => stream.close());
+        return true;
+      },
     });
     try {
       await readGap();
