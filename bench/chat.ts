@@ -44,6 +44,8 @@ const CAPACITY = Math.min(100, Math.max(10, Math.ceil((RESIDENTS / AGENTS) * 2))
 /** The whole run is bounded: a hung step fails the run instead of waiting forever. */
 const OVERALL_TIMEOUT_MS = (SECONDS + 300) * 1000;
 
+/** CHAT_CPU_PROF=dir: V8 CPU profiles of both servers during the load go there (a.cpuprofile, b.cpuprofile). */
+const PROFILE_DIR = process.env.CHAT_CPU_PROF;
 const log = (line: string) => console.error(`[bench:chat] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -216,6 +218,17 @@ async function stopBounded(starter: ChildProcess, server: number | null) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function metric(port: number, name: string): Promise<number> {
   const r = await new Promise<string>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/metrics', agent: false, headers: { host: HOST } }, (res) => {
@@ -236,15 +249,30 @@ async function metric(port: number, name: string): Promise<number> {
  * --inspect-port; SIGUSR1 opens it on loopback). Node 20 has WebSocket only behind a flag,
  * so a tiny helper process speaks the protocol.
  */
-const GC_HELPER = `
-const [url] = process.argv.slice(1);
+const INSPECTOR_HELPER = `
+const [url, mode, ms, out] = process.argv.slice(1);
 const ws = new WebSocket(url);
-ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) { ws.close(); process.exit(0); } };
+let id = 0;
+const pending = new Map();
+const call = (method, params = {}) => new Promise((resolve) => { pending.set(++id, resolve); ws.send(JSON.stringify({ id, method, params })); });
+ws.onmessage = (m) => { const r = JSON.parse(m.data); pending.get(r.id)?.(r.result); pending.delete(r.id); };
 ws.onerror = () => process.exit(1);
-setTimeout(() => process.exit(2), 20000);
+ws.onopen = async () => {
+  if (mode === 'gc') await call('HeapProfiler.collectGarbage');
+  else {
+    await call('Profiler.enable');
+    await call('Profiler.setSamplingInterval', { interval: 500 });
+    await call('Profiler.start');
+    await new Promise((r) => setTimeout(r, Number(ms)));
+    const { profile } = await call('Profiler.stop');
+    require('node:fs').writeFileSync(out, JSON.stringify(profile));
+  }
+  ws.close();
+  process.exit(0);
+};
+setTimeout(() => process.exit(2), Number(ms || 0) + 30000);
 `;
-async function collectGarbage(inspectPort: number): Promise<boolean> {
+async function inspectorCall(inspectPort: number, mode: 'gc' | 'profile', ms = 0, out = ''): Promise<boolean> {
   try {
     const list = await new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: inspectPort, path: '/json/list', agent: false }, (res) => {
@@ -258,12 +286,13 @@ async function collectGarbage(inspectPort: number): Promise<boolean> {
     const url = (JSON.parse(list) as { webSocketDebuggerUrl: string }[])[0]?.webSocketDebuggerUrl;
     if (!url) return false;
     return await new Promise<boolean>((resolve) => {
-      execFile(process.execPath, ['--experimental-websocket', '--no-warnings', '-e', GC_HELPER, url], { timeout: 25_000 }, (err) => resolve(!err));
+      execFile(process.execPath, ['--experimental-websocket', '--no-warnings', '-e', INSPECTOR_HELPER, url, mode, String(ms), out], { timeout: ms + 35_000 }, (err) => resolve(!err));
     });
   } catch {
     return false;
   }
 }
+const collectGarbage = (inspectPort: number) => inspectorCall(inspectPort, 'gc');
 
 async function memorySample(port: number, inspectPort: number | null) {
   const gc = inspectPort ? await collectGarbage(inspectPort) : false;
@@ -328,7 +357,8 @@ async function main() {
     await waitFor(portA, '/readyz', a, 240);
     starters[0].server = await serverPid(a);
     const portB = await freePort();
-    const b = spawnAukio(portB, dataDir, secret, { ...env, ROLE: 'web' });
+    const inspectPortB = await freePort();
+    const b = spawnAukio(portB, dataDir, secret, { ...env, ROLE: 'web', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPortB}`.trim() });
     starters.push({ child: b, server: null });
     await waitFor(portB, '/readyz', b, 240);
     starters[1].server = await serverPid(b);
@@ -464,6 +494,28 @@ async function main() {
     const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
     lag.enable();
     const postFailures = new Map<string, number>();
+    const profiling = PROFILE_DIR
+      ? Promise.all([
+          inspectorCall(inspectPort, 'profile', SECONDS * 1000, join(PROFILE_DIR, 'a.cpuprofile')),
+          openInspector(starters[1].server!, inspectPortB).then((p) => (p ? inspectorCall(p, 'profile', SECONDS * 1000, join(PROFILE_DIR, 'b.cpuprofile')) : false)),
+        ])
+      : null;
+    // What the database's sessions of this run wait on during the load, sampled every 100 ms.
+    const waits = new Map<string, number>();
+    let waitSamples = 0;
+    let sampling = true;
+    const waitSampler = (async () => {
+      while (sampling) {
+        const r = await db!.query<{ w: string; n: string }>(
+          `select coalesce(wait_event_type || ':' || wait_event, 'cpu') as w, count(*) as n from pg_stat_activity
+            where datname = current_database() and state = 'active' and pid <> pg_backend_pid() group by 1`,
+        );
+        waitSamples++;
+        for (const row of r.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + Number(row.n));
+        await sleep(100);
+      }
+    })();
+    const cpuBefore = { a: cpuSeconds(starters[0].server!), b: cpuSeconds(starters[1].server!), client: process.cpuUsage() };
     const loadStart = performance.now() + 100;
     const loadEnd = loadStart + SECONDS * 1000;
     const inFlight = new Set<Promise<void>>();
@@ -502,6 +554,18 @@ async function main() {
       });
     });
     await Promise.all([...inFlight]);
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    sampling = false;
+    await waitSampler;
+    const waitLine =
+      `PostgreSQL sessions of this run, active on average (by wait): ` +
+      ([...waits].sort((x, y) => y[1] - x[1]).map(([w, n]) => `${w} ${(n / waitSamples).toFixed(2)}`).join(', ') || 'none seen');
+    if (profiling) log(`CPU profiles written: ${(await profiling).every(Boolean) ? `${PROFILE_DIR}/a.cpuprofile, b.cpuprofile` : 'no (inspector failed)'}`);
+    const clientCpu = process.cpuUsage(cpuBefore.client);
+    const busy = (cpu: number) => `${((cpu / loadSeconds) * 100).toFixed(0)}%`;
+    const cpuLine =
+      `CPU during the load (of one core): A ${busy(cpuSeconds(starters[0].server!) - cpuBefore.a)}, B ${busy(cpuSeconds(starters[1].server!) - cpuBefore.b)}, ` +
+      `client ${busy((clientCpu.user + clientCpu.system) / 1e6)}`;
     const acknowledged = [...sent].filter(([, s]) => s.status === 201);
     const stragglerDeadline = performance.now() + STRAGGLER_MS;
     while (performance.now() < stragglerDeadline && acknowledged.some(([id]) => !received.has(id))) await sleep(50);
@@ -537,6 +601,8 @@ async function main() {
       `client event-loop lag during the load: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms; ` +
         `streams ended early: ${agentStreamEnds} agent, ${residentStreamEnds} resident; unparsable events ${strayEvents}; delivered without a 201: ${unacknowledgedDelivered}`,
     );
+    log(cpuLine);
+    log(waitLine);
     log(`run took ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
     console.log(
       `chat_p50_ms=${percentile(latencies, 50).toFixed(1)} chat_p99_ms=${percentile(latencies, 99).toFixed(1)} lost=${lost} duplicated=${duplicated} sse_kb_per_conn=${sseKbPerConn.toFixed(1)}`,
