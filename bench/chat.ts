@@ -37,6 +37,12 @@ const SECONDS = Number(process.env.CHAT_SECONDS ?? 30);
 const RESIDENTS = Number(process.env.CHAT_RESIDENTS ?? 500);
 const AGENTS = Number(process.env.CHAT_AGENTS ?? 50);
 const INTERVAL_MS = 2000;
+/**
+ * CHAT_DIAG_ASYNC_COMMIT=1: the bench database commits without waiting for the WAL flush.
+ * Not how Aukio runs; it isolates the cost of durable commits that also NOTIFY (PostgreSQL
+ * serializes those across the whole server and holds the lock through the flush).
+ */
+const ASYNC_COMMIT = process.env.CHAT_DIAG_ASYNC_COMMIT === '1';
 /** After the last POST: how long a message may still be on its way. */
 const STRAGGLER_MS = 5000;
 /** Round-robin skips an agent at capacity; the bench's residents must all fit. */
@@ -347,6 +353,14 @@ async function main() {
       await pgDb.drop().catch((e) => log(`could not drop the bench database: ${e instanceof Error ? e.message : e}`));
     })());
   try {
+    if (ASYNC_COMMIT) {
+      // Diagnostic only: shows how much of the latency is commits waiting for the WAL flush.
+      const admin = new pg.Client({ connectionString: pgDb.url });
+      await admin.connect();
+      await admin.query(`alter database ${pg.escapeIdentifier(new URL(pgDb.url).pathname.slice(1))} set synchronous_commit = off`);
+      await admin.end();
+      log('DIAGNOSTIC RUN: synchronous_commit = off for the bench database (an acknowledged message could be lost in a database crash)');
+    }
     // ── two instances on one database: A (web + worker) first, so only one migrates and seeds
     const env = { DATABASE_URL: pgDb.url, MAP_TILE_URL: 'none', EMAIL_ADAPTER: 'capture', PUBLIC_URL: 'http://esimerkkila.localhost' };
     const portA = await freePort();
@@ -565,7 +579,7 @@ async function main() {
     const busy = (cpu: number) => `${((cpu / loadSeconds) * 100).toFixed(0)}%`;
     const cpuLine =
       `CPU during the load (of one core): A ${busy(cpuSeconds(starters[0].server!) - cpuBefore.a)}, B ${busy(cpuSeconds(starters[1].server!) - cpuBefore.b)}, ` +
-      `client ${busy((clientCpu.user + clientCpu.system) / 1e6)}`;
+      `client ${busy((clientCpu.user + clientCpu.system) / 1e6)}; A spent ${(((cpuSeconds(starters[0].server!) - cpuBefore.a) / Math.max(1, sent.size)) * 1000).toFixed(2)} ms of CPU per message`;
     const acknowledged = [...sent].filter(([, s]) => s.status === 201);
     const stragglerDeadline = performance.now() + STRAGGLER_MS;
     while (performance.now() < stragglerDeadline && acknowledged.some(([id]) => !received.has(id))) await sleep(50);
