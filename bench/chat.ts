@@ -341,7 +341,10 @@ async function main() {
   }, OVERALL_TIMEOUT_MS);
   let cleaned: Promise<void> | undefined;
   // Ctrl-C must not leave two servers and a database behind.
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  process.once('SIGINT', () => {
+    log('interrupted: stopping the instances and dropping the database');
+    void cleanup().finally(() => process.exit(130));
+  });
   const cleanup = () =>
     (cleaned ??= (async () => {
       for (const s of streams) s.close();

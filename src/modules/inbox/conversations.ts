@@ -474,20 +474,41 @@ export class ConversationService {
   async autoAssign(tx: Queryable, tenantId: string, conversationId: string): Promise<Conversation | null> {
     const current = await this.lock(tx, tenantId, conversationId);
     if (current.status !== 'pending' || current.assigneeId || !current.teamId) return null;
-    const agent = await tx.query<{ staff_user_id: string; name: string }>(
-      `select a.staff_user_id, u.name from inbox_agents a
-         join inbox_team_members m on m.tenant_id = a.tenant_id and m.staff_user_id = a.staff_user_id and m.team_id = $2
-         join staff_users u on u.tenant_id = a.tenant_id and u.id = a.staff_user_id and u.active
-        where a.tenant_id = $1 and a.status = 'online' and a.last_seen_at > now() - make_interval(secs => $3)
-          and a.capacity > (select count(*) from inbox_conversations c
-                             where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open')
-        order by a.last_assigned_at asc nulls first, a.staff_user_id
-        limit 1 for update of a skip locked`,
-      [tenantId, current.teamId, PRESENCE_FRESH_SECONDS],
-    );
-    const chosen = agent.rows[0];
-    if (!chosen) return null;
-    return this.assign(tx, tenantId, conversationId, chosen.staff_user_id, { by: null, byName: null, auto: true });
+    const pick = (lockMode: 'skip locked' | '') =>
+      tx.query<{ staff_user_id: string; name: string }>(
+        `select a.staff_user_id, u.name from inbox_agents a
+           join inbox_team_members m on m.tenant_id = a.tenant_id and m.staff_user_id = a.staff_user_id and m.team_id = $2
+           join staff_users u on u.tenant_id = a.tenant_id and u.id = a.staff_user_id and u.active
+          where a.tenant_id = $1 and a.status = 'online' and a.last_seen_at > now() - make_interval(secs => $3)
+            and a.capacity > (select count(*) from inbox_conversations c
+                               where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open')
+          order by a.last_assigned_at asc nulls first, a.staff_user_id
+          limit 1 for update of a ${lockMode}`,
+        [tenantId, current.teamId, PRESENCE_FRESH_SECONDS],
+      );
+    const hasRoom = async (staffUserId: string) =>
+      (
+        await tx.query<{ free: boolean }>(
+          `select a.capacity > (select count(*) from inbox_conversations c
+                                 where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open') as free
+             from inbox_agents a where a.tenant_id = $1 and a.staff_user_id = $2`,
+          [tenantId, staffUserId],
+        )
+      ).rows[0]?.free === true;
+    // In a burst every free agent's row can be locked by transactions assigning other
+    // conversations at this moment. Skipping them all would leave this one queued while
+    // agents have room (nothing assigns it later), so then it waits for the next agent in
+    // turn and counts again after the wait (the wait's own re-check counts from before it);
+    // an agent that filled up meanwhile sends it back to look again. Bounded: each round
+    // waits for another transaction to finish.
+    for (let round = 0; round < 10; round++) {
+      const free = (await pick('skip locked')).rows[0];
+      if (free) return this.assign(tx, tenantId, conversationId, free.staff_user_id, { by: null, byName: null, auto: true });
+      const next = (await pick('')).rows[0];
+      if (!next) return null;
+      if (await hasRoom(next.staff_user_id)) return this.assign(tx, tenantId, conversationId, next.staff_user_id, { by: null, byName: null, auto: true });
+    }
+    return null;
   }
 
   /**
