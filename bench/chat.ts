@@ -520,6 +520,7 @@ async function main() {
     // What the database's sessions of this run wait on during the load, sampled every 100 ms.
     const waits = new Map<string, number>();
     let waitSamples = 0;
+    let notifyLockWaiters = 0;
     let sampling = true;
     const waitSampler = (async () => {
       while (sampling) {
@@ -527,7 +528,12 @@ async function main() {
           `select coalesce(wait_event_type || ':' || wait_event, 'cpu') as w, count(*) as n from pg_stat_activity
             where datname = current_database() and state = 'active' and pid <> pg_backend_pid() group by 1`,
         );
+        // PostgreSQL serializes committing transactions that NOTIFY with this lock (async.c).
+        const notifyLock = await db!.query<{ n: string }>(
+          `select count(*) as n from pg_locks where not granted and locktype = 'object' and classid = 'pg_database'::regclass and objid = 0`,
+        );
         waitSamples++;
+        notifyLockWaiters += Number(notifyLock.rows[0].n);
         for (const row of r.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + Number(row.n));
         await sleep(100);
       }
@@ -576,7 +582,8 @@ async function main() {
     await waitSampler;
     const waitLine =
       `PostgreSQL sessions of this run, active on average (by wait): ` +
-      ([...waits].sort((x, y) => y[1] - x[1]).map(([w, n]) => `${w} ${(n / waitSamples).toFixed(2)}`).join(', ') || 'none seen');
+      ([...waits].sort((x, y) => y[1] - x[1]).map(([w, n]) => `${w} ${(n / waitSamples).toFixed(2)}`).join(', ') || 'none seen') +
+      `; waiting for the NOTIFY commit lock (all databases): ${(notifyLockWaiters / waitSamples).toFixed(2)}`;
     if (profiling) log(`CPU profiles written: ${(await profiling).every(Boolean) ? `${PROFILE_DIR}/a.cpuprofile, b.cpuprofile` : 'no (inspector failed)'}`);
     const clientCpu = process.cpuUsage(cpuBefore.client);
     const busy = (cpu: number) => `${((cpu / loadSeconds) * 100).toFixed(0)}%`;
