@@ -25,6 +25,12 @@ import { randomToken, sha256 } from '../src/platform/crypto.ts';
  * samples follow a full garbage collection, asked for over the V8 inspector that the bench
  * turns on in A alone (SIGUSR1 on loopback; nothing in the server changes).
  *
+ * Knobs (env): CHAT_SECONDS (30), CHAT_RESIDENTS (500), CHAT_AGENTS (50); CHAT_CPU_PROF=dir
+ * writes V8 CPU profiles of both servers during the load; CHAT_DIAG_ASYNC_COMMIT=1 is a
+ * diagnostic run without durable commits (see below). The info lines (stderr) also give
+ * each process's CPU, the client's own event-loop lag (it must not be the bottleneck) and
+ * what the run's PostgreSQL sessions wait on.
+ *
  * Prints as the last line:
  *   chat_p50_ms=… chat_p99_ms=… lost=… duplicated=… sse_kb_per_conn=…
  * lost: the POST was acknowledged (201) but no agent received the message; duplicated: an
