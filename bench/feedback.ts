@@ -5,8 +5,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { freePort, HOST, SECONDS, spawnAukio, stop, waitFor, WARMUP_SECONDS } from './harness.ts';
+import { freePort, freshPostgres, HOST, SECONDS, spawnAukio, stop, waitFor, WARMUP_SECONDS } from './harness.ts';
 import { openDb, type Db } from '../src/platform/db.ts';
 import { DEMO_OPEN311_KEY } from '../src/server/demo/feedback.ts';
 
@@ -42,25 +41,6 @@ interface Sent {
   id: string | null;
   ms: number;
   measured: boolean;
-}
-
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `aukio_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
 }
 
 /** Posts until the deadline from one connection's worth of loop; every outcome is recorded. */

@@ -364,14 +364,6 @@ export class ConversationService {
     if (!locked.rows[0]) throw new AppError('not_found', 404);
     const before = toConversation(locked.rows[0]);
 
-    if (input.clientId) {
-      const seen = await tx.query<MessageRow>(`select ${MESSAGE_COLUMNS} from inbox_messages where conversation_id = $1 and client_id = $2`, [
-        conversationId,
-        input.clientId,
-      ]);
-      if (seen.rows[0]) return { message: toMessage(seen.rows[0]), conversation: before, duplicate: true };
-    }
-
     const internal = input.internal === true;
     const fromAgent = input.authorKind === 'agent' && !internal;
     const fromResident = input.authorKind === 'resident';
@@ -379,27 +371,32 @@ export class ConversationService {
     const reopen = fromResident && (before.status === 'snoozed' || before.status === 'resolved');
     const reopenedStatus: ConversationStatus = before.assigneeId ? 'open' : 'pending';
 
-    const updated = await tx.query<ConversationRow>(
-      `update inbox_conversations set
-         last_seq = last_seq + 1,
-         last_message_at = now(),
-         last_message_preview = case when $3 then last_message_preview else left($4, 140) end,
-         first_response_at = case when $5 and first_response_at is null then now() else first_response_at end,
-         status = case when $6 then $7 else status end,
-         resolved_at = case when $6 then null else resolved_at end,
-         snoozed_until = case when $6 then null else snoozed_until end,
-         updated_at = now()
-       where tenant_id = $1 and id = $2 returning *`,
-      [tenantId, conversationId, internal || input.authorKind === 'system', body.replace(/\s+/g, ' '), fromAgent, reopen, reopenedStatus],
-    );
-    const conversation = toConversation(updated.rows[0]);
-    const inserted = await tx.query<MessageRow>(
-      `insert into inbox_messages (tenant_id, conversation_id, seq, client_id, author_kind, author_id, author_name, internal, body, data)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${MESSAGE_COLUMNS}`,
+    // One round trip (this runs for every chat message): under the row lock the message
+    // takes the next number unless its client id is already stored, and only a message
+    // that went in moves the conversation on. A resend inserts nothing and changes nothing.
+    const stored = await tx.query<{ message: MessageRow | null; conversation: ConversationRow | null }>(
+      `with m as (
+         insert into inbox_messages (tenant_id, conversation_id, seq, client_id, author_kind, author_id, author_name, internal, body, data)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (conversation_id, client_id) do nothing
+         returning ${MESSAGE_COLUMNS}
+       ), c as (
+         update inbox_conversations ic set
+           last_seq = m.seq,
+           last_message_at = now(),
+           last_message_preview = case when $11 then ic.last_message_preview else left($12, 140) end,
+           first_response_at = case when $13 and ic.first_response_at is null then now() else ic.first_response_at end,
+           status = case when $14 then $15 else ic.status end,
+           resolved_at = case when $14 then null else ic.resolved_at end,
+           snoozed_until = case when $14 then null else ic.snoozed_until end,
+           updated_at = now()
+         from m where ic.tenant_id = $1 and ic.id = $2 returning ic.*
+       )
+       select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation`,
       [
         tenantId,
         conversationId,
-        conversation.lastSeq,
+        before.lastSeq + 1,
         input.clientId ?? null,
         input.authorKind,
         input.authorId ?? null,
@@ -407,9 +404,24 @@ export class ConversationService {
         internal,
         body,
         JSON.stringify(input.data ?? {}),
+        internal || input.authorKind === 'system',
+        body.replace(/\s+/g, ' '),
+        fromAgent,
+        reopen,
+        reopenedStatus,
       ],
     );
-    const message = toMessage(inserted.rows[0]);
+    const row = stored.rows[0];
+    if (!row?.message || !row.conversation) {
+      const seen = await tx.query<MessageRow>(`select ${MESSAGE_COLUMNS} from inbox_messages where conversation_id = $1 and client_id = $2`, [
+        conversationId,
+        input.clientId,
+      ]);
+      if (!seen.rows[0]) throw new Error('inbox: a message was neither stored nor found by its client id');
+      return { message: toMessage(seen.rows[0]), conversation: before, duplicate: true };
+    }
+    const conversation = toConversation(row.conversation);
+    const message = toMessage(row.message);
     if (input.data?.attachments?.length) {
       await tx.query(
         'update inbox_attachments set message_id = $1 where tenant_id = $2 and conversation_id = $3 and id = any($4::uuid[]) and message_id is null',
@@ -462,20 +474,41 @@ export class ConversationService {
   async autoAssign(tx: Queryable, tenantId: string, conversationId: string): Promise<Conversation | null> {
     const current = await this.lock(tx, tenantId, conversationId);
     if (current.status !== 'pending' || current.assigneeId || !current.teamId) return null;
-    const agent = await tx.query<{ staff_user_id: string; name: string }>(
-      `select a.staff_user_id, u.name from inbox_agents a
-         join inbox_team_members m on m.tenant_id = a.tenant_id and m.staff_user_id = a.staff_user_id and m.team_id = $2
-         join staff_users u on u.tenant_id = a.tenant_id and u.id = a.staff_user_id and u.active
-        where a.tenant_id = $1 and a.status = 'online' and a.last_seen_at > now() - make_interval(secs => $3)
-          and a.capacity > (select count(*) from inbox_conversations c
-                             where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open')
-        order by a.last_assigned_at asc nulls first, a.staff_user_id
-        limit 1 for update of a skip locked`,
-      [tenantId, current.teamId, PRESENCE_FRESH_SECONDS],
-    );
-    const chosen = agent.rows[0];
-    if (!chosen) return null;
-    return this.assign(tx, tenantId, conversationId, chosen.staff_user_id, { by: null, byName: null, auto: true });
+    const pick = (lockMode: 'skip locked' | '') =>
+      tx.query<{ staff_user_id: string; name: string }>(
+        `select a.staff_user_id, u.name from inbox_agents a
+           join inbox_team_members m on m.tenant_id = a.tenant_id and m.staff_user_id = a.staff_user_id and m.team_id = $2
+           join staff_users u on u.tenant_id = a.tenant_id and u.id = a.staff_user_id and u.active
+          where a.tenant_id = $1 and a.status = 'online' and a.last_seen_at > now() - make_interval(secs => $3)
+            and a.capacity > (select count(*) from inbox_conversations c
+                               where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open')
+          order by a.last_assigned_at asc nulls first, a.staff_user_id
+          limit 1 for update of a ${lockMode}`,
+        [tenantId, current.teamId, PRESENCE_FRESH_SECONDS],
+      );
+    const hasRoom = async (staffUserId: string) =>
+      (
+        await tx.query<{ free: boolean }>(
+          `select a.capacity > (select count(*) from inbox_conversations c
+                                 where c.tenant_id = a.tenant_id and c.assignee_id = a.staff_user_id and c.status = 'open') as free
+             from inbox_agents a where a.tenant_id = $1 and a.staff_user_id = $2`,
+          [tenantId, staffUserId],
+        )
+      ).rows[0]?.free === true;
+    // In a burst every free agent's row can be locked by transactions assigning other
+    // conversations at this moment. Skipping them all would leave this one queued while
+    // agents have room (nothing assigns it later), so then it waits for the next agent in
+    // turn and counts again after the wait (the wait's own re-check counts from before it);
+    // an agent that filled up meanwhile sends it back to look again. Bounded: each round
+    // waits for another transaction to finish.
+    for (let round = 0; round < 10; round++) {
+      const free = (await pick('skip locked')).rows[0];
+      if (free) return this.assign(tx, tenantId, conversationId, free.staff_user_id, { by: null, byName: null, auto: true });
+      const next = (await pick('')).rows[0];
+      if (!next) return null;
+      if (await hasRoom(next.staff_user_id)) return this.assign(tx, tenantId, conversationId, next.staff_user_id, { by: null, byName: null, auto: true });
+    }
+    return null;
   }
 
   /**
