@@ -3,6 +3,7 @@ import { engines } from '../helpers/engines.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sendMail, smtpSession, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import type { Message } from '../../src/modules/inbox/model.ts';
+import { imapMail } from '../../src/modules/inbox/email-inbound.ts';
 
 /*
  * The e-mail channel end to end on both engines: a real SMTP client (nodemailer) sends to
@@ -317,6 +318,36 @@ for (const engine of engines()) {
       expect(convs).toHaveLength(1);
       const resident = (await messagesOf(tenantA, convs[0].id)).filter((m: Message) => m.authorKind === 'resident');
       expect(resident).toHaveLength(1);
+    });
+
+    it('ingests a message fetched over IMAP (sender from Return-Path, team from the mailbox login) like one from the listener', async () => {
+      const source = Buffer.from(
+        [
+          'Return-Path: <imap.asukas@example.org>',
+          'Delivered-To: varhaiskasvatus@esimerkkila.fi',
+          'From: Iida Imap <imap.asukas@example.org>',
+          'To: varhaiskasvatus@esimerkkila.fi',
+          'Subject: Hoitopaikka',
+          'Message-ID: <imap-1@example.org>',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Haemme hoitopaikkaa tammikuusta.',
+          '',
+        ].join('\r\n'),
+      );
+      const outcomes = await app.services.emailChannel.ingest(imapMail(source, 'varhaiskasvatus@esimerkkila.fi'));
+      expect(outcomes).toEqual([expect.objectContaining({ kind: 'created', tenantId: tenantA, autoReplied: true })]);
+      const [conv] = await conversationsOf(tenantA, 'imap.asukas@example.org');
+      const team = (await app.services.conversations.teams(db(), tenantA)).find((t) => t.emailAddress === 'varhaiskasvatus@esimerkkila.fi')!;
+      expect(conv).toMatchObject({ channel: 'email', status: 'pending', team_id: team.id, contact_name: 'Iida Imap' });
+      // Fetched again (another instance, or before \Seen was stored): the same message.
+      expect(await app.services.emailChannel.ingest(imapMail(source, 'varhaiskasvatus@esimerkkila.fi'))).toEqual([{ kind: 'duplicate', tenantId: tenantA }]);
+      // A mailbox that is no team's address, and headers naming none: nothing.
+      expect(await app.services.emailChannel.ingest(imapMail(source, 'postilaatikko'))).toHaveLength(1);
+      expect(await app.services.emailChannel.ingest(imapMail(Buffer.from('To: muu@example.org\r\n\r\nx'), 'postilaatikko'))).toEqual([]);
+      const auto = await sink.waitFor((m) => m.envelopeTo.includes('imap.asukas@example.org'));
+      expect(auto.parsed.text).toContain('ma–pe 09:00–15:00');
+      expect(auto.parsed.replyTo?.value[0].address).toBe('varhaiskasvatus@esimerkkila.fi');
     });
 
     it('a reply too large for e-mail is refused before anything is stored', async () => {

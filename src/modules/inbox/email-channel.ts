@@ -435,15 +435,20 @@ export class EmailChannel {
     refs: NonNullable<MessageData['attachments']>,
   ): Promise<EmailAttachment[]> {
     if (!refs.length) return [];
-    const r = await tx.query<{ filename: string; content_type: string; bytes: Uint8Array; size: number }>(
-      `select filename, content_type, bytes, size from inbox_attachments
-        where tenant_id = $1 and conversation_id = $2 and id = any($3::uuid[]) order by created_at, id`,
-      [tenantId, conversationId, refs.map((a) => a.id)],
+    const ids = refs.map((a) => a.id);
+    // Sizes first: a reply that cannot go out fails before any bytes are read.
+    const total = await tx.query<{ total: string | number | null }>(
+      'select sum(size) as total from inbox_attachments where tenant_id = $1 and conversation_id = $2 and id = any($3::uuid[])',
+      [tenantId, conversationId, ids],
     );
-    const total = r.rows.reduce((n, a) => n + Number(a.size), 0);
-    if (total > EMAIL_ATTACHMENTS_MAX_BYTES) {
+    if (Number(total.rows[0]?.total ?? 0) > EMAIL_ATTACHMENTS_MAX_BYTES) {
       throw new AppError('payload_too_large', 413, { fields: { attachments: 'too_large_for_email' }, maxBytes: EMAIL_ATTACHMENTS_MAX_BYTES });
     }
+    const r = await tx.query<{ filename: string; content_type: string; bytes: Uint8Array }>(
+      `select filename, content_type, bytes from inbox_attachments
+        where tenant_id = $1 and conversation_id = $2 and id = any($3::uuid[]) order by created_at, id`,
+      [tenantId, conversationId, ids],
+    );
     return r.rows.map((a) => ({ filename: a.filename, contentType: a.content_type, contentBase64: Buffer.from(a.bytes).toString('base64') }));
   }
 

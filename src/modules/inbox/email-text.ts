@@ -108,7 +108,10 @@ export function deliveryFailure(report: string): { recipient: string | null; sta
 /** Lines that start the quoted previous message in the common mail clients (fi, sv, en). */
 const ATTRIBUTION = [
   /^\s*On\s.+\swrote:\s*$/i, // Gmail, Apple Mail, Thunderbird (en)
-  /^.{0,200}\s(kirjoitti|skrev|schrieb|a écrit)\s*:?\s*$/i, // fi, sv, de, fr
+  // fi, sv, de, fr: "<date> <name> kirjoitti:" — a date or an address in the line, so a
+  // sentence of the resident's own ending in "kirjoitti:" is not taken for one.
+  /^(?=.*[\d@]).{0,200}\s(kirjoitti|skrev|schrieb|a écrit)\s*:?\s*$/i,
+  /^\s*Den\s.{0,100}\d.{0,100}\sskrev\s.{0,200}:\s*$/i, // sv Apple Mail / Outlook: "Den 7 dec. 2026 kl. 10:00 skrev X <x@y>:"
   /^\s*-{2,}\s*(Original Message|Alkuperäinen viesti|Ursprungligt meddelande|Ursprungmeddelande)\s*-{2,}\s*$/i,
   /^\s*_{10,}\s*$/, // Outlook's rule above the quoted header block
 ];
