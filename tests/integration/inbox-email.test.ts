@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/engines.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { sendMail, smtpSession, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startMailTestApp, type MailTestApp } from '../helpers/mail-app.ts';
+import { sendMail, smtpSession, type SmtpSink } from '../helpers/smtp-sink.ts';
 import type { Message } from '../../src/modules/inbox/model.ts';
 import { imapMail } from '../../src/modules/inbox/email-inbound.ts';
 
@@ -19,6 +20,7 @@ const TEAM_B = 'kirjaamo@jarvikyla.fi';
 
 for (const engine of engines()) {
   describe.skipIf(!engine.available)(`inbox e-mail channel (${engine.name})`, () => {
+    let mailApp: MailTestApp;
     let app: TestApp;
     let sink: SmtpSink;
     let port: number;
@@ -27,13 +29,8 @@ for (const engine of engines()) {
     let agentId: string;
 
     beforeAll(async () => {
-      sink = await startSmtpSink();
-      app = await startTestApp(engine.name, {
-        env: { INBOUND_SMTP_PORT: '0', EMAIL_ADAPTER: 'smtp', SMTP_URL: sink.url, EMAIL_FROM: 'Aukio <no-reply@aukio.test>' },
-      });
-      // main.ts starts the listener where HTTP is served; the test app is assembled by hand.
-      await app.services.inboundMail.startSmtp();
-      port = app.services.inboundMail.port!;
+      mailApp = await startMailTestApp(engine.name);
+      ({ app, sink, inboundPort: port } = mailApp);
       const t = await app.services.db.query<{ id: string; slug: string }>('select id, slug from tenants');
       tenantA = t.rows.find((r) => r.slug === 'esimerkkila')!.id;
       tenantB = t.rows.find((r) => r.slug === 'jarvikyla')!.id;
@@ -43,11 +40,7 @@ for (const engine of engines()) {
       ]);
       agentId = u.rows[0].id;
     }, 120_000);
-    afterAll(async () => {
-      await app?.services.inboundMail.close();
-      await app?.close();
-      await sink?.close();
-    });
+    afterAll(() => mailApp?.close());
 
     const db = () => app.services.db;
     const conversationsOf = async (tenantId: string, email: string) =>

@@ -138,7 +138,8 @@ export class EmailChannel {
   private async parse(mail: InboundEmail): Promise<ParsedFacts> {
     const parsed = await simpleParser(mail.raw, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
     const sender = parsed.from?.value[0];
-    const from = sender?.address ? sender.address.toLowerCase() : null;
+    // Without a usable From the envelope sender is who to answer (never the null path).
+    const from = sender?.address ? sender.address.toLowerCase() : mail.envelopeFrom ? bareAddress(mail.envelopeFrom) : null;
     const header = (name: string) => headerText(parsed, name);
     // A mail without a Message-ID still needs a stable key for "delivered twice".
     const messageId =
