@@ -64,6 +64,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  // A client that hangs up mid-session is an 'error' event; unheard it would crash the suite.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
@@ -91,9 +93,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   };
 }
 
-/** Sends through a real SMTP client to 127.0.0.1:port (no TLS, no auth). */
-export async function sendMail(port: number, mail: Mail.Options): Promise<{ messageId: string; response: string }> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+/** Sends through a real SMTP client to 127.0.0.1:port (no TLS; AUTH when given). */
+export async function sendMail(port: number, mail: Mail.Options, auth?: { user: string; pass: string }): Promise<{ messageId: string; response: string }> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...(auth ? { auth } : {}) });
   try {
     const info = await transport.sendMail(mail);
     return { messageId: info.messageId, response: info.response };
@@ -110,6 +112,7 @@ export async function sendMail(port: number, mail: Mail.Options): Promise<{ mess
 export async function smtpSession(port: number, from: string, to: string[], data: string): Promise<{ mailFrom: number; rcpt: number[]; data: number | null }> {
   const socket = connect(port, '127.0.0.1');
   socket.setEncoding('utf8');
+  socket.on('error', () => {});
   let buffer = '';
   const pending: ((line: string) => void)[] = [];
   socket.on('data', (chunk: string) => {

@@ -4,7 +4,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { startMailTestApp, type MailTestApp } from '../helpers/mail-app.ts';
 import { sendMail, smtpSession, type SmtpSink } from '../helpers/smtp-sink.ts';
 import type { Message } from '../../src/modules/inbox/model.ts';
-import { imapMail } from '../../src/modules/inbox/email-inbound.ts';
+import { imapMail, InboundMail } from '../../src/modules/inbox/email-inbound.ts';
 
 /*
  * The e-mail channel end to end on both engines: a real SMTP client (nodemailer) sends to
@@ -275,6 +275,32 @@ for (const engine of engines()) {
       const relay = await smtpSession(port, 'someone@example.org', ['victim@example.com'], 'Subject: x\r\n\r\nx');
       expect(relay.rcpt).toEqual([550]);
       await expect(sendMail(port, { from: 'someone@example.org', to: 'victim@example.com', subject: 'x', text: 'x' })).rejects.toThrow(/550/);
+    });
+
+    it('with INBOUND_SMTP_USER/PASSWORD requires AUTH, and refuses a message over INBOUND_MAX_BYTES with 552', async () => {
+      const guarded = new InboundMail(
+        { ...app.services.config, INBOUND_SMTP_PORT: 0, INBOUND_MAX_BYTES: 10 * 1024, INBOUND_SMTP_USER: 'relay', INBOUND_SMTP_PASSWORD: 'relay-secret-1' },
+        app.services.emailChannel,
+        app.services.log,
+      );
+      await guarded.startSmtp();
+      try {
+        const p = guarded.port!;
+        const anonymous = await smtpSession(p, 'someone@example.org', [TEAM_A], 'Subject: x\r\n\r\nx');
+        expect(anonymous.mailFrom).toBe(530);
+        const wrong = { user: 'relay', pass: 'wrong-password' };
+        await expect(sendMail(p, { from: 'a@example.org', to: TEAM_A, subject: 'x', text: 'x' }, wrong)).rejects.toThrow(/535|Invalid login|Authentication/i);
+        const auth = { user: 'relay', pass: 'relay-secret-1' };
+        await sendMail(p, { from: 'valtuutettu@example.org', to: TEAM_A, subject: 'Välittäjän kautta', text: 'Tuli perille.' }, auth);
+        expect(await conversationsOf(tenantA, 'valtuutettu@example.org')).toHaveLength(1);
+        await expect(
+          sendMail(p, { from: 'iso@example.org', to: TEAM_A, subject: 'Iso', text: 'x'.repeat(20 * 1024) }, auth),
+        ).rejects.toThrow(/552|size/i);
+        expect(await conversationsOf(tenantA, 'iso@example.org')).toHaveLength(0);
+      } finally {
+        await guarded.close();
+      }
+      expect(guarded.port).toBeNull();
     });
 
     it('keeps threading inside the tenant: another tenant’s Message-ID starts a new conversation', async () => {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { ImapFlow } from 'imapflow';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../platform/config.ts';
@@ -60,7 +61,7 @@ export class InboundMail {
     const auth = c.INBOUND_SMTP_USER !== undefined && c.INBOUND_SMTP_PASSWORD !== undefined;
     const tls = c.INBOUND_SMTP_TLS_CERT !== undefined && c.INBOUND_SMTP_TLS_KEY !== undefined;
     const server = new SMTPServer({
-      name: c.INBOUND_SMTP_HOST,
+      name: hostname(),
       banner: 'Aukio inbox',
       size: c.INBOUND_MAX_BYTES,
       logger: false,
