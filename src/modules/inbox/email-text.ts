@@ -192,13 +192,18 @@ export function textToHtml(text: string): string {
     .join('\n');
 }
 
+/**
+ * The HTML part: plain semantic markup without inline styles (the staff console previews
+ * mail in a sandbox under the page's CSP, which refuses inline styles, and mail clients
+ * render paragraphs well without them).
+ */
 export function mailHtml(lang: Lang, bodyHtml: string, footer: string): string {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
-<body style="font-family: Arial, Helvetica, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a;">
+<body>
 ${bodyHtml}
-<hr style="border: 0; border-top: 1px solid #ccc; margin: 1.5em 0 1em;">
-<p style="font-size: 13px; color: #555;">${escapeHtml(footer).replace(/\n/g, '<br>')}</p>
+<hr>
+<p><small>${escapeHtml(footer).replace(/\n/g, '<br>')}</small></p>
 </body></html>`;
 }
 
