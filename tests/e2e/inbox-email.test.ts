@@ -76,6 +76,10 @@ describeE2E('inbox e-mail in the outbox (Chromium)', () => {
       expect(main).toMatch(/Viite #\d+/);
       await expectNoHorizontalScroll(page);
     }
+    // The HTML part renders in the preview: the reply's paragraphs and the footer.
+    const preview = await page.frameLocator('iframe.mail-html').locator('body').innerText();
+    expect(preview).toContain('Korjaamme valon huomenna.');
+    expect(preview).toMatch(/Viite #\d+/);
     await screenshot(page, 'inbox-email-outbox-320');
   });
 });

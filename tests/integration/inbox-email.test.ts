@@ -333,7 +333,14 @@ for (const engine of engines()) {
       };
       await sendMail(port, mail);
       await sendMail(port, mail);
+      // Two deliveries at the same moment (a relay retrying while the first is still being stored).
+      const again = { ...mail, messageId: '<same-mail-at-once@example.org>', subject: 'Samaan aikaan' };
+      await Promise.all([sendMail(port, again), sendMail(port, again), sendMail(port, again)]);
       const convs = await conversationsOf(tenantA, 'kahdesti@example.org');
+      expect(convs.map((c) => c.subject).sort()).toEqual(['Sama viesti', 'Samaan aikaan']);
+      const atOnce = convs.find((c) => c.subject === 'Samaan aikaan')!;
+      expect((await messagesOf(tenantA, atOnce.id)).filter((m: Message) => m.authorKind === 'resident')).toHaveLength(1);
+      convs.splice(convs.indexOf(atOnce), 1);
       expect(convs).toHaveLength(1);
       const resident = (await messagesOf(tenantA, convs[0].id)).filter((m: Message) => m.authorKind === 'resident');
       expect(resident).toHaveLength(1);
