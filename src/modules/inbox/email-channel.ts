@@ -95,7 +95,7 @@ interface ParsedFacts {
 }
 
 export class EmailChannel {
-  /** Domains of the Message-IDs we generate; mail carrying one of them is our own. */
+  /** The domain of the Message-IDs we generate (EMAIL_FROM's); mail carrying one is our own coming back. */
   readonly domain: string;
 
   constructor(private deps: EmailChannelDeps) {
