@@ -56,3 +56,26 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: inbound e-mail', () => {
+  it('has inbound mail off by default and reads the listener and IMAP settings', () => {
+    const off = loadConfig({});
+    expect(off.INBOUND_SMTP_PORT).toBeUndefined();
+    expect(off.IMAP_URL).toBeUndefined();
+    expect(off.INBOUND_SMTP_HOST).toBe('127.0.0.1');
+    expect(off.INBOUND_MAX_BYTES).toBe(15 * 1024 * 1024);
+    expect(off.IMAP_POLL_SECONDS).toBe(60);
+    expect(off.INBOX_FROM_TEAM_ADDRESS).toBe(false);
+    const on = loadConfig({ INBOUND_SMTP_PORT: '0', IMAP_URL: 'imaps://neuvonta%40kunta.fi:salasana@mail.kunta.fi:993/INBOX', INBOX_FROM_TEAM_ADDRESS: 'true' });
+    expect(on.INBOUND_SMTP_PORT).toBe(0);
+    expect(on.INBOX_FROM_TEAM_ADDRESS).toBe(true);
+  });
+
+  it('refuses half a pair, a bad IMAP URL and a too short poll interval, without printing secrets', () => {
+    expect(() => loadConfig({ INBOUND_SMTP_USER: 'relay' })).toThrow(/^Invalid configuration: INBOUND_SMTP_PASSWORD is required with INBOUND_SMTP_USER$/);
+    expect(() => loadConfig({ IMAP_URL: 'imaps://mail.kunta.fi' })).toThrow(/^Invalid configuration: IMAP_URL must look like/);
+    expect(() => loadConfig({ IMAP_URL: 'https://u:salainen@x' })).not.toThrow(/salainen/);
+    expect(() => loadConfig({ IMAP_POLL_SECONDS: '1' })).toThrow(/IMAP_POLL_SECONDS/);
+    expect(() => loadConfig({ INBOUND_SMTP_PORT: '70000' })).toThrow(/INBOUND_SMTP_PORT/);
+  });
+});

@@ -123,10 +123,44 @@ const schema = z
       .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
     /** The tiles' attribution line (HTML allowed: it is the operator's own setting). */
     MAP_ATTRIBUTION: z.string().max(500).default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    /**
+     * Inbound e-mail (the inbox's e-mail channel). An SMTP listener on this port accepts mail
+     * for the teams' addresses (inbox_teams.email_address) and nothing else. Unset = off;
+     * 0 = a free port (tests). Usually behind the organisation's mail relay on loopback.
+     */
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Largest inbound message in bytes (SMTP SIZE; larger IMAP messages are skipped). */
+    INBOUND_MAX_BYTES: z.coerce.number().int().min(10 * 1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
+    /** When both are set the listener requires SMTP AUTH (PLAIN/LOGIN) with these; otherwise AUTH is off. */
+    INBOUND_SMTP_USER: z.string().min(1).optional(),
+    INBOUND_SMTP_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    /** Certificate and key (PEM or base64) that make the listener offer STARTTLS. */
+    INBOUND_SMTP_TLS_CERT: pemOrBase64('certificate').optional(),
+    INBOUND_SMTP_TLS_KEY: pemOrBase64('private key').optional(),
+    /** imaps://user:password@host:993/INBOX — poll this mailbox for unread mail. Unset = off. */
+    IMAP_URL: z
+      .string()
+      .regex(/^imaps?:\/\/[^/@\s]+(:[^@\s]*)?@[^/\s]+(\/\S*)?$/, 'must look like imaps://user:password@host:993/INBOX')
+      .optional(),
+    IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    /**
+     * Replies to residents: by default From is EMAIL_FROM's address under the team's name and
+     * Reply-To is the team's address (relays refuse foreign senders). true = From is the
+     * team's address itself, for relays allowed to send for the teams' domains (SPF/DKIM).
+     */
+    INBOX_FROM_TEAM_ADDRESS: bool.default(false),
   })
   .superRefine((c, ctx) => {
     if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when EMAIL_ADAPTER=smtp' });
+    }
+    for (const pair of [['INBOUND_SMTP_USER', 'INBOUND_SMTP_PASSWORD'], ['INBOUND_SMTP_TLS_CERT', 'INBOUND_SMTP_TLS_KEY']] as const) {
+      // Half a pair would silently leave the listener open or without TLS.
+      if ((c[pair[0]] === undefined) !== (c[pair[1]] === undefined)) {
+        const missing = c[pair[0]] === undefined ? pair[0] : pair[1];
+        ctx.addIssue({ code: 'custom', path: [missing], message: `is required with ${pair[0] === missing ? pair[1] : pair[0]}` });
+      }
     }
     const saml = ['SAML_IDP_ENTRY_POINT', 'SAML_IDP_CERT', 'SAML_SP_ENTITY_ID', 'SAML_SP_PRIVATE_KEY', 'SAML_SP_CERT'] as const;
     if (saml.some((k) => c[k] !== undefined)) {

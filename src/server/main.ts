@@ -34,11 +34,16 @@ export async function startAukio(config: Config, opts: { buildDir?: string; quie
   const { app, drain } = await buildApp(services, { webBuild, clientDir: join(buildDir, 'client'), apiRoutes });
   if (config.ROLE !== 'web') await services.jobs.work();
   const address = config.ROLE === 'worker' ? null : await app.listen({ port: config.PORT, host: config.HOST });
+  // Inbound e-mail: the SMTP listener where HTTP is served (it answers senders like a web
+  // endpoint), IMAP polling where jobs run (background work); each is off unless configured.
+  if (config.ROLE !== 'worker') await services.inboundMail.startSmtp();
+  if (config.ROLE !== 'web') services.inboundMail.startImap();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       drain();
+      await services.inboundMail.close();
       await app.close(); // stops accepting, waits for in-flight requests
       await services.jobs.stop(config.SHUTDOWN_GRACE_SECONDS); // lets running jobs finish
       await services.events.stop();

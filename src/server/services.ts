@@ -1,5 +1,5 @@
 import { CaptureEmailAdapter } from '../adapters/email/capture.ts';
-import type { EmailAdapter, EmailMessage } from '../adapters/email/email.ts';
+import { attachmentBytes, EMAIL_ATTACHMENTS_MAX_BYTES, type EmailAdapter, type EmailMessage } from '../adapters/email/email.ts';
 import { SmtpEmailAdapter } from '../adapters/email/smtp.ts';
 import { AuditService } from '../modules/audit/audit.ts';
 import { ApiTokenService } from '../modules/identity/api-tokens.ts';
@@ -28,6 +28,9 @@ import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
 import { ConversationService } from '../modules/inbox/conversations.ts';
+import { EmailChannel } from '../modules/inbox/email-channel.ts';
+import { InboundMail } from '../modules/inbox/email-inbound.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -89,6 +92,10 @@ export interface Services {
   places: PlaceService;
   /** Inbox: the conversation core shared by chat, e-mail and the agent inbox (numbered messages, hand-off, assignment). */
   conversations: ConversationService;
+  /** Inbox e-mail channel: inbound mail into conversations, agents' replies out with threading headers. */
+  emailChannel: EmailChannel;
+  /** Inbound mail transports (SMTP listener, IMAP poller); started by main.ts, `port` is the listener's. */
+  inboundMail: InboundMail;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -109,6 +116,10 @@ export class Mailer {
 
   /** Enqueues the message in the caller's transaction. */
   async enqueue(tx: Queryable, m: EmailMessage) {
+    // The message waits as a job's JSON payload: attachments are bounded.
+    if (attachmentBytes(m) > EMAIL_ATTACHMENTS_MAX_BYTES) {
+      throw new AppError('payload_too_large', 413, { fields: { attachments: 'too_large_for_email' }, maxBytes: EMAIL_ATTACHMENTS_MAX_BYTES });
+    }
     await this.jobs.enqueue(tx, 'email.send', { ...m });
   }
 }
@@ -118,7 +129,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   await migrate(db);
   const jobs = new JobQueue(db, log);
   const email: EmailAdapter =
-    config.EMAIL_ADAPTER === 'smtp' ? new SmtpEmailAdapter(db, config.SMTP_URL!, config.EMAIL_FROM) : new CaptureEmailAdapter(db);
+    config.EMAIL_ADAPTER === 'smtp' ? new SmtpEmailAdapter(db, config.SMTP_URL!, config.EMAIL_FROM) : new CaptureEmailAdapter(db, config.EMAIL_FROM);
   const audit = new AuditService(db);
   const sessions = new SessionService(db, config.SESSION_TTL_MINUTES);
   const tenancy = new TenancyService(db, config.DEFAULT_TENANT);
@@ -181,6 +192,9 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
   services.conversations = new ConversationService({ db, audit, events, log });
+  services.emailChannel = new EmailChannel({ db, log, conversations: services.conversations, mail, tenancy, config });
+  services.conversations.registerOutbound('email', (tx, conversation, message) => services.emailChannel.sendReply(tx, conversation, message));
+  services.inboundMail = new InboundMail(config, services.emailChannel, log);
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
