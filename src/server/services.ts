@@ -28,6 +28,8 @@ import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
 import { ConversationService } from '../modules/inbox/conversations.ts';
+import { FaqService } from '../modules/inbox/faq.ts';
+import { ChatBot } from '../modules/inbox/bot.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -89,6 +91,10 @@ export interface Services {
   places: PlaceService;
   /** Inbox: the conversation core shared by chat, e-mail and the agent inbox (numbered messages, hand-off, assignment). */
   conversations: ConversationService;
+  /** The bot's curated question/answer pairs (editing, matching a resident's text). */
+  faq: FaqService;
+  /** The chat bot: answers bot-stage chats from the FAQ and the catalog, hands off to a person. */
+  chatBot: ChatBot;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -181,6 +187,17 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
   services.conversations = new ConversationService({ db, audit, events, log });
+  services.faq = new FaqService(db, audit);
+  services.chatBot = new ChatBot({
+    db,
+    conversations: services.conversations,
+    faq: services.faq,
+    routing: services.routing,
+    catalogReader: services.catalogReader,
+    tenancy,
+    log,
+  });
+  services.conversations.onResidentMessage((conversation, message) => services.chatBot.handle(conversation, message));
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
