@@ -211,6 +211,17 @@ export class FaqService {
     });
   }
 
+  /** Published services an entry may link to (the editor's choices). */
+  async serviceChoices(actor: Actor, tenantId: string): Promise<{ id: string; names: Localized }[]> {
+    requireFaqEditor(actor, tenantId);
+    const r = await this.db.query<{ id: string; names: Localized }>(
+      `select id, names from catalog_services where tenant_id = $1 and status = 'published'
+       order by coalesce(names->>'fi', names->>'sv', names->>'en') limit 2000`,
+      [tenantId],
+    );
+    return r.rows;
+  }
+
   /** One entry of the tenant for the bot (no authorization: the bot is the reader). */
   async read(q: Queryable, tenantId: string, id: string): Promise<FaqEntry | null> {
     if (!isUuid(id)) return null;
