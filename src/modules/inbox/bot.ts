@@ -195,7 +195,7 @@ export class ChatBot {
       const handoff = decision.kind === 'handoff_asked' || decision.kind === 'handoff_gave_up';
       const team = handoff ? await this.teamOf(tx, tenantId, row.team_id) : null;
       const reply = this.compose(decision, findings, current.lang, team, Date.now());
-      await conversations.postMessage(tx, tenantId, conversation.id, { clientId, authorKind: 'bot', authorName: null, body: reply.body, data: reply.data });
+      await conversations.postMessage(tx, tenantId, conversation.id, { clientId, authorKind: 'bot', authorName: phrase(current.lang, 'botName'), body: reply.body, data: reply.data });
       await tx.query('update inbox_conversations set bot_misses = $3 where tenant_id = $1 and id = $2', [tenantId, conversation.id, decision.misses]);
       if (handoff) {
         await conversations.handoff(tx, tenantId, conversation.id, { reason: decision.kind === 'handoff_asked' ? 'asked' : 'bot_gave_up' });

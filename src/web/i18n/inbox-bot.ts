@@ -7,6 +7,7 @@ import { defineMessages } from './define.ts';
  */
 export const inboxBotPhrases = defineMessages({
   fi: {
+    botName: 'Chat-botti',
     catalogLeadIn: 'Näistä palveluista voi olla apua:',
     miss: 'En löytänyt tähän vastausta. Kokeile kysyä toisin sanoin, tai kirjoita "haluan puhua ihmisen kanssa", niin asiakaspalvelija jatkaa keskustelua.',
     notHelpful: 'Pahoittelen, ettei vastaus auttanut. Kokeile kysyä toisin sanoin, tai kirjoita "haluan puhua ihmisen kanssa", niin asiakaspalvelija jatkaa keskustelua.',
@@ -30,6 +31,7 @@ export const inboxBotPhrases = defineMessages({
     withScore: '{label} (osuvuus {score})',
   },
   sv: {
+    botName: 'Chattbot',
     catalogLeadIn: 'De här tjänsterna kan vara till hjälp:',
     miss: 'Jag hittade inget svar på det. Försök fråga med andra ord, eller skriv "jag vill prata med en människa", så fortsätter en kundtjänstmedarbetare samtalet.',
     notHelpful: 'Jag beklagar att svaret inte hjälpte. Försök fråga med andra ord, eller skriv "jag vill prata med en människa", så fortsätter en kundtjänstmedarbetare samtalet.',
@@ -53,6 +55,7 @@ export const inboxBotPhrases = defineMessages({
     withScore: '{label} (träffsäkerhet {score})',
   },
   en: {
+    botName: 'Chat bot',
     catalogLeadIn: 'These services may help:',
     miss: 'I could not find an answer to that. Try asking in other words, or write "I want to talk to a person" and a customer service agent will continue the conversation.',
     notHelpful: 'I am sorry that did not help. Try asking in other words, or write "I want to talk to a person" and a customer service agent will continue the conversation.',
