@@ -68,7 +68,7 @@ describe('saysNotHelpful', () => {
 });
 
 describe('thanks and greetings', () => {
-  it.each(['kiitos', 'Kiitos paljon!', 'kiitti', 'tack', 'Tack så mycket', 'thanks', 'Thank you very much!', 'ok kiitos'])('%j is thanks', (text) => {
+  it.each(['kiitos', 'Kiitos paljon!', 'kiitti', 'tack', 'Tack så mycket', 'thanks', 'Thank you very much!', 'ok kiitos', 'ok', 'selvä', 'okej', 'got it'])('%j is thanks or an acknowledgement', (text) => {
     expect(saysThanks(text)).toBe(true);
     expect(detectIntent(text)).toBe('thanks');
   });

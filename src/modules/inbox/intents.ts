@@ -131,10 +131,16 @@ export function saysNotHelpful(text: string): boolean {
   return NOT_HELPFUL.some((p) => p.test(n));
 }
 
-/** Only thanks (with courtesy words): "kiitos!", "tack så mycket", "thank you very much". */
+/** "Okay", "got it": an acknowledgement is no question, so it must not count as a miss. */
+const ACK = words('ok', 'okei', 'okay', 'okej', 'oki', 'selva', 'selvis', 'joo', 'juu', 'jep', 'jees', 'kylla', 'aha', 'jaha', 'ahaa', 'hyva', 'bra', 'toppen', 'yes', 'yep', 'great', 'fine', 'perfect', 'super', 'hienoa', 'mahtavaa', 'got', 'it', 'understood', 'ymmarsin', 'uppfattat');
+
+/**
+ * Only thanks or an acknowledgement (with courtesy words): "kiitos!", "tack så mycket",
+ * "thank you very much", "ok, selvä".
+ */
 export function saysThanks(text: string): boolean {
   const tokens = normalizeIntentText(text).split(' ').filter(Boolean);
-  return tokens.some((w) => THANKS.has(w)) && tokens.every((w) => THANKS.has(w) || COURTESY.has(w) || GREETING.has(w));
+  return tokens.some((w) => THANKS.has(w) || ACK.has(w)) && tokens.every((w) => THANKS.has(w) || ACK.has(w) || COURTESY.has(w) || GREETING.has(w));
 }
 
 /** Only a greeting: "hei", "hej!", "good morning". */

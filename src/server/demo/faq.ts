@@ -154,9 +154,9 @@ const ESIMERKKILA: DemoFaq[] = [
       en: ['How do I give feedback to the city?', 'feedback', 'I want to make a complaint'],
     },
     answers: {
-      fi: 'Palautetta, kehitysehdotuksia ja kiitosta voi antaa kaupungin palautepalvelussa tämän sivuston kohdassa Palaute. Saat palautteestasi vahvistuksen ja voit seurata sen käsittelyä.',
-      sv: 'Respons, utvecklingsförslag och tack kan ges i stadens responstjänst under Respons på den här webbplatsen. Du får en bekräftelse och kan följa hur responsen behandlas.',
-      en: 'Feedback, suggestions and thanks can be given in the city\'s feedback service under Feedback on this site. You get a confirmation and can follow how your feedback is handled.',
+      fi: 'Palautetta, kehitysehdotuksia ja kiitosta voi antaa kaupungin palautepalvelussa: sivun alalaidan linkki "Anna palautetta". Jos annat sähköpostiosoitteesi, saat vahvistuksen ja linkin, jolla voit seurata palautteen käsittelyä.',
+      sv: 'Respons, utvecklingsförslag och tack kan ges i stadens responstjänst: länken "Ge respons" längst ner på sidan. Om du anger din e-postadress får du en bekräftelse och en länk där du kan följa hur responsen behandlas.',
+      en: 'Feedback, suggestions and thanks can be given in the city\'s feedback service: the "Give feedback" link at the bottom of the page. If you give your e-mail address, you get a confirmation and a link to follow how your feedback is handled.',
     },
   },
   {
@@ -177,11 +177,11 @@ const ESIMERKKILA: DemoFaq[] = [
 const JARVIKYLA: DemoFaq[] = [
   {
     questions: { fi: ['Miten annan palautetta kunnalle?', 'palaute', 'haluan antaa palautetta'] },
-    answers: { fi: 'Palautetta voi antaa kunnan palautepalvelussa tämän sivuston kohdassa Palaute. Saat palautteestasi vahvistuksen ja voit seurata sen käsittelyä.' },
+    answers: { fi: 'Palautetta voi antaa kunnan palautepalvelussa: sivun alalaidan linkki "Anna palautetta". Jos annat sähköpostiosoitteesi, saat vahvistuksen ja linkin, jolla voit seurata palautteen käsittelyä.' },
   },
   {
-    questions: { fi: ['Miten otan yhteyttä kirjaamoon?', 'kirjaamon yhteystiedot', 'kunnan yhteystiedot'] },
-    answers: { fi: 'Kunnan kirjaamon yhteystiedot, puhelinnumero ja käyntiosoite ovat jokaisen sivun alalaidassa.' },
+    questions: { fi: ['Miten otan yhteyttä kuntaan?', 'Miten otan yhteyttä kirjaamoon?', 'kunnan yhteystiedot'] },
+    answers: { fi: 'Kunnan yhteystiedot – puhelinnumero, sähköpostiosoite ja käyntiosoite – ovat jokaisen sivun alalaidassa.' },
   },
   {
     questions: { fi: ['Mistä löydän kunnan palvelut?', 'palveluhaku', 'kunnan palvelut'] },
