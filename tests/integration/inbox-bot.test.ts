@@ -138,6 +138,29 @@ for (const engine of engines()) {
       expect(after.messages.find((m) => m.data.event?.kind === 'handoff')?.data.event?.reason).toBe('bot_gave_up');
     });
 
+    it('answers a Swedish chat on a Finnish-only tenant from its Finnish entry, marked as Finnish, with Finnish links', async () => {
+      const c = await startChat('sv', HOST_B);
+      const r = await c.say('Miten otan yhteyttä kuntaan?');
+      expect(r.reply.data.bot?.source).toBe('faq');
+      expect(r.reply.data.bot?.lang).toBe('fi');
+      expect(r.reply.body).toContain('alalaidassa');
+      expect(r.reply.authorName).toBe('Chattbot');
+    });
+
+    it('summarises what the bot answered per conversation for the agent inbox', async () => {
+      const c = await startChat('fi');
+      await c.say('kirjastokortti');
+      await c.say('qwxz blorf');
+      const other = await startChat('fi', HOST_B);
+      await other.say('kunnan yhteystiedot');
+      const m = await app.services.chatBot.summaries(app.services.db, tenantA, [c.id, other.id, 'not-a-uuid']);
+      expect(m.get(c.id)).toMatchObject({ counts: { faq: 1, miss: 1, catalog: 0 }, last: 'miss' });
+      // Another tenant's conversation is not summarised for this tenant.
+      expect(m.has(other.id)).toBe(false);
+      const label = app.services.chatBot.describe((await c.read()).messages.find((x) => x.authorKind === 'bot')!, 'en');
+      expect(label).toMatch(/^Bot: frequently asked question \(match /);
+    });
+
     it('answers thanks and greetings politely without counting a miss', async () => {
       const c = await startChat('fi');
       const hello = await c.say('Hei!');

@@ -147,6 +147,13 @@ export interface Findings {
   faqAnswer: { text: string; lang: Lang; card: ServiceCard | null } | null;
 }
 
+/** The bot's replies in one conversation, by source, and the source of the last one. */
+export interface BotSummary {
+  counts: Record<BotSource, number>;
+  last: BotSource;
+  lastSeq: number;
+}
+
 /** The bot's reply as it would be posted. */
 export interface BotReply {
   decision: Decision;
@@ -213,6 +220,33 @@ export class ChatBot {
     const handoff = decision.kind === 'handoff_asked' || decision.kind === 'handoff_gave_up';
     const team = handoff ? await this.teamOf(this.deps.db, tenant.id, null) : null;
     return { ...this.compose(decision, findings, lang, team, Date.now()), findings };
+  }
+
+  /**
+   * What the bot answered in each conversation, for the agent inbox's list of bot-only
+   * conversations: its replies counted by source and the source of the last one. Reads only
+   * the bot's own messages (no resident text), so it needs no audit row.
+   */
+  async summaries(q: Queryable, tenantId: string, conversationIds: string[]): Promise<Map<string, BotSummary>> {
+    const out = new Map<string, BotSummary>();
+    const ids = conversationIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (!ids.length) return out;
+    const r = await q.query<{ conversation_id: string; source: BotSource; n: string; last_seq: number }>(
+      `select conversation_id, data #>> '{bot,source}' as source, count(*) as n, max(seq) as last_seq from inbox_messages
+        where tenant_id = $1 and conversation_id = any($2::uuid[]) and author_kind = 'bot' and data ? 'bot'
+        group by conversation_id, data #>> '{bot,source}'`,
+      [tenantId, ids],
+    );
+    for (const row of r.rows) {
+      const s = out.get(row.conversation_id) ?? { counts: { faq: 0, catalog: 0, greeting: 0, handoff: 0, miss: 0 }, last: row.source, lastSeq: 0 };
+      s.counts[row.source] = Number(row.n);
+      if (row.last_seq > s.lastSeq) {
+        s.lastSeq = row.last_seq;
+        s.last = row.source;
+      }
+      out.set(row.conversation_id, s);
+    }
+    return out;
   }
 
   /** The localized source label of a bot message (for staff views). */
