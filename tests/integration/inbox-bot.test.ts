@@ -180,7 +180,7 @@ for (const engine of engines()) {
       expect((await c.read()).messages.filter((m) => m.authorKind === 'bot')).toHaveLength(1);
     });
 
-    it('does nothing when the tenant has switched the bot off', async () => {
+    it('says nothing when the tenant has switched the bot off, and a stranded bot chat goes to a person', async () => {
       await app.services.db.query('update inbox_settings set bot_enabled = false where tenant_id = $1', [tenantA]);
       try {
         const c = await startChat('fi');
@@ -195,6 +195,10 @@ for (const engine of engines()) {
         await app.services.conversations.residentMessageCommitted(posted.conversation, posted.message);
         const all = await app.services.conversations.messagesAfter(app.services.db, tenantA, conversation.id, 0, { includeInternal: true });
         expect(all.filter((m) => m.authorKind === 'bot')).toHaveLength(0);
+        // …and the message is not stranded with a switched-off bot: a person's queue has it.
+        const after = await app.services.conversations.get(app.services.db, tenantA, conversation.id);
+        expect(['pending', 'open']).toContain(after?.status);
+        expect(all.find((m) => m.data.event?.kind === 'handoff')?.data.event?.reason).toBe('direct');
       } finally {
         await app.services.db.query('update inbox_settings set bot_enabled = true where tenant_id = $1', [tenantA]);
       }

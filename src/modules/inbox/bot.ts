@@ -18,8 +18,9 @@ import type { Conversation, Message, MessageData, ServiceCard, Team } from './mo
  * The chat bot: answers a resident first, from curated content only, and hands off to a
  * person when asked or when it cannot help.
  *
- * For each resident message of a chat conversation in status `bot` (and only while the
- * tenant's `inbox_settings.bot_enabled` is on), in this order:
+ * For each resident message of a chat conversation in status `bot`, while the tenant's
+ * `inbox_settings.bot_enabled` is on (switched off, the bot says nothing and the conversation
+ * goes to its team's queue, so the message reaches a person), in this order:
  * 1. "I want to talk to a person" (intents.ts) → a fixed phrase and hand-off (reason `asked`).
  * 2. "That did not help" → counts as an unhelpful answer; greetings and thanks → a fixed
  *    courtesy phrase.
@@ -187,7 +188,12 @@ export class ChatBot {
     const tenantId = conversation.tenantId;
     const current = await conversations.get(db, tenantId, conversation.id);
     if (!current || current.status !== 'bot') return;
-    if (!(await this.enabled(db, tenantId))) return;
+    if (!(await this.enabled(db, tenantId))) {
+      // Switched off while this chat was with the bot: the bot says nothing, but the message
+      // must reach a person, so the conversation joins the queue as if started without a bot.
+      await db.transaction((tx) => conversations.handoff(tx, tenantId, conversation.id, { reason: 'direct' }));
+      return;
+    }
     const tenant = await this.deps.tenancy.get(tenantId);
     const findings = await this.find(tenant, message.body, current.lang);
     const clientId = `bot-${message.seq}`;
