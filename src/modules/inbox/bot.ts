@@ -1,4 +1,4 @@
-import type { CatalogReader } from '../catalog/read.ts';
+import type { CatalogReader, ServiceView } from '../catalog/read.ts';
 import type { ServiceHours } from '../catalog/model.ts';
 import { openStatus } from '../catalog/opening-hours.ts';
 import type { RoutingService } from '../routing/routing.ts';
@@ -280,7 +280,7 @@ export class ChatBot {
     for (const r of routed.results.slice(0, MAX_CARDS)) {
       const href = `/${pageLang}${r.path.replace(/^\/(fi|sv|en)(?=\/)/, '')}`;
       let hours: string | null = null;
-      if (r.kind === 'service') hours = await this.serviceHours(tenant.id, r.id, lang);
+      if (r.kind === 'service') hours = serviceHoursLine(await this.deps.catalogReader.service(tenant.id, r.id), lang);
       if (r.kind === 'unit') hours = hoursLine((await this.deps.catalogReader.unit(tenant.id, r.id))?.unit.serviceHours ?? [], Date.now(), lang);
       cards.push({ kind: r.kind, id: r.id, name: r.title, summary: r.summary, href, hours, lang: r.titleLang });
     }
@@ -355,22 +355,22 @@ export class ChatBot {
       name: name.text,
       summary: summary.text,
       href: `/${pageLang}/services/${serviceId}`,
-      hours: await this.serviceHours(tenant.id, serviceId, lang),
+      hours: serviceHoursLine(view, lang),
       lang: name.lang,
     };
   }
 
-  /** Today's hours of the first place (else phone line) of a service that has hours: "Pääkirjasto: Avoinna nyt, …". */
-  private async serviceHours(tenantId: string, serviceId: string, lang: Lang): Promise<string | null> {
-    const view = await this.deps.catalogReader.service(tenantId, serviceId);
-    if (!view) return null;
-    const now = Date.now();
-    for (const channel of [...view.channels.service_location, ...view.channels.phone]) {
-      const line = hoursLine(channel.serviceHours, now, lang);
-      if (!line) continue;
-      const place = pick(channel.names, lang, [...LANGUAGES]).text;
-      return place ? `${place}: ${line}` : line;
-    }
-    return null;
+}
+
+/** Today's hours of the first place (else phone line) of a service that has hours: "Pääkirjasto: Avoinna nyt, …". */
+function serviceHoursLine(view: ServiceView | null, lang: Lang): string | null {
+  if (!view) return null;
+  const now = Date.now();
+  for (const channel of [...view.channels.service_location, ...view.channels.phone]) {
+    const line = hoursLine(channel.serviceHours, now, lang);
+    if (!line) continue;
+    const place = pick(channel.names, lang, [...LANGUAGES]).text;
+    return place ? `${place}: ${line}` : line;
   }
+  return null;
 }
