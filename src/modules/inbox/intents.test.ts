@@ -26,6 +26,8 @@ describe('wantsPerson', () => {
     'talk to someone',
     'let me chat with customer service',
     'Connect me to an agent',
+    'Voisitko yhdistää asiakaspalveluun?',
+    'Kan du koppla mig till kundtjänst?',
   ])('hands off on %j', (text) => {
     expect(wantsPerson(text)).toBe(true);
     expect(detectIntent(text)).toBe('handoff');

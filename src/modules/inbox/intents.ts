@@ -53,12 +53,12 @@ const PERSON = [
 /** Somebody: only a person to talk to together with a verb of talking. */
 const SOMEONE = words('joku', 'jonkun', 'jonkin', 'jollekin', 'kenenkaan', 'nagon', 'nagot', 'someone', 'somebody', 'anyone', 'anybody');
 const TALK = [
-  /^(puhu|keskustel|juttel|soitt|soita)\w*$/,
-  /^(prata|pratar|tala|talar|snacka|snackar|chatta|chattar)$/,
+  /^(puhu|keskustel|juttel|soitt|soita|yhdist)\w*$/,
+  /^(prata|pratar|tala|talar|snacka|snackar|chatta|chattar|koppla|kopplar)$/,
   /^(talk|talking|speak|speaking|chat|chatting|connect|transfer)$/,
 ];
 const WANT = [
-  /^(halua|haluan|haluaisin|haluaisi|haluamme|tahdon|tahtoisin|voinko|voisinko|saisinko|saanko|paasisinko|paasenko|pyydan|tarvitsen|tarvitsisin)$/,
+  /^(halua|haluan|haluaisin|haluaisi|haluamme|tahdon|tahtoisin|voinko|voisinko|voitko|voisitko|saisinko|saanko|paasisinko|paasenko|pyydan|tarvitsen|tarvitsisin)$/,
   /^(vill|ville|kan|kunde|far|fick|ber|behover)$/,
   /^(want|wanna|need|can|could|may|let|get|give|please)$/,
 ];
