@@ -6,8 +6,7 @@ import type { Tenant } from '../tenancy/tenants.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import type { Logger } from '../../platform/log.ts';
-import { format } from '../../web/i18n/define.ts';
-import { inboxBotPhrases, type InboxBotPhrase } from '../../web/i18n/inbox-bot.ts';
+import { botPhrase, type BotPhrase } from './bot-phrases.ts';
 import { isWithinBusinessHours, nextOpening } from './business-hours.ts';
 import type { ConversationRow, ConversationService } from './conversations.ts';
 import type { FaqMatchResult, FaqService } from './faq.ts';
@@ -88,7 +87,7 @@ export const SOURCE_OF: Record<DecisionKind, BotSource> = {
   miss: 'miss',
 };
 
-const phrase = (lang: Lang, key: InboxBotPhrase, vars?: Record<string, string | number>) => format(inboxBotPhrases[lang][key], vars);
+const phrase = botPhrase;
 
 const LOCALES: Record<Lang, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 const DASH = '–';
@@ -124,7 +123,7 @@ export function hoursLine(hours: ServiceHours[], instant: number, lang: Lang): s
 export function describeBotMessage(message: Pick<Message, 'authorKind' | 'data'>, lang: Lang): string | null {
   const bot = message.data?.bot;
   if (message.authorKind !== 'bot' || !bot) return null;
-  const key: Record<BotSource, InboxBotPhrase> = {
+  const key: Record<BotSource, BotPhrase> = {
     faq: 'sourceFaq',
     catalog: 'sourceCatalog',
     greeting: 'sourceGreeting',
