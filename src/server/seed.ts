@@ -1,5 +1,6 @@
 import { seedDemoFeedback } from './demo/feedback.ts';
 import { seedDemoInbox } from './demo/inbox.ts';
+import { seedDemoFaq } from './demo/faq.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -164,6 +165,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727276)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoAddresses(tx, r.rows[0].id, t.slug);
+    });
+  }
+  // The chat bot's curated answers (after the catalog: entries link to its services).
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoFaq(tx, r.rows[0].id, t.slug);
     });
   }
 }

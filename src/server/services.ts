@@ -31,6 +31,8 @@ import { ConversationService } from '../modules/inbox/conversations.ts';
 import { EmailChannel } from '../modules/inbox/email-channel.ts';
 import { InboundMail } from '../modules/inbox/email-inbound.ts';
 import { AppError } from '../platform/errors.ts';
+import { FaqService } from '../modules/inbox/faq.ts';
+import { ChatBot } from '../modules/inbox/bot.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -96,6 +98,10 @@ export interface Services {
   emailChannel: EmailChannel;
   /** Inbound mail transports (SMTP listener, IMAP poller); started by main.ts, `port` is the listener's. */
   inboundMail: InboundMail;
+  /** The bot's curated question/answer pairs (editing, matching a resident's text). */
+  faq: FaqService;
+  /** The chat bot: answers bot-stage chats from the FAQ and the catalog, hands off to a person. */
+  chatBot: ChatBot;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -195,6 +201,17 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.emailChannel = new EmailChannel({ db, log, conversations: services.conversations, mail, tenancy, config });
   services.conversations.registerOutbound('email', (tx, conversation, message) => services.emailChannel.sendReply(tx, conversation, message));
   services.inboundMail = new InboundMail(config, services.emailChannel, log);
+  services.faq = new FaqService(db, audit);
+  services.chatBot = new ChatBot({
+    db,
+    conversations: services.conversations,
+    faq: services.faq,
+    routing: services.routing,
+    catalogReader: services.catalogReader,
+    tenancy,
+    log,
+  });
+  services.conversations.onResidentMessage((conversation, message) => services.chatBot.handle(conversation, message));
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

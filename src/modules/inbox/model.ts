@@ -50,8 +50,12 @@ export interface ServiceCard {
 export interface MessageData {
   cards?: ServiceCard[];
   attachments?: { id: string; filename: string; contentType: string; size: number }[];
-  /** Bot: where the answer came from; 'miss' when it had nothing good enough. */
-  bot?: { source: 'faq' | 'catalog' | 'greeting' | 'handoff' | 'miss'; faqId?: string; score?: number };
+  /**
+   * Bot: where the answer came from; 'miss' when it had nothing good enough. `lang` is set
+   * when the body is in another language than the conversation's (a curated answer that
+   * exists only in that language): render the body with that lang attribute.
+   */
+  bot?: { source: 'faq' | 'catalog' | 'greeting' | 'handoff' | 'miss'; faqId?: string; score?: number; lang?: Lang };
   /** System messages: what happened (status change, assignment, transfer, csat). */
   event?: { kind: string; [key: string]: unknown };
   /** E-mail messages: the subject and Message-ID they came or went with. */
