@@ -28,6 +28,9 @@ import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
 import { ConversationService } from '../modules/inbox/conversations.ts';
+import { InboxTeamService } from '../modules/inbox/teams.ts';
+import { InboxReportService } from '../modules/inbox/reports.ts';
+import { InboxLinkingService } from '../modules/inbox/linking.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -89,6 +92,12 @@ export interface Services {
   places: PlaceService;
   /** Inbox: the conversation core shared by chat, e-mail and the agent inbox (numbered messages, hand-off, assignment). */
   conversations: ConversationService;
+  /** Inbox team administration: hours, SLA targets, inbound address, default team, members and capacity. */
+  inboxTeams: InboxTeamService;
+  /** Inbox reports: volume, response and resolution times, SLA breaches, CSAT, containment, busiest hours; CSV. */
+  inboxReports: InboxReportService;
+  /** A resident's conversations follow them at sign-in (verified e-mail, chat token); My conversations. */
+  inboxLinking: InboxLinkingService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -181,6 +190,9 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
   services.conversations = new ConversationService({ db, audit, events, log });
+  services.inboxTeams = new InboxTeamService({ db, audit });
+  services.inboxReports = new InboxReportService({ db, audit });
+  services.inboxLinking = new InboxLinkingService({ db, audit, conversations: services.conversations, log });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
