@@ -45,7 +45,7 @@ export default function MyConversations() {
               {items.map((c) => (
                 <tr key={c.id}>
                   <td>
-                    <a href={`/${lang}/my/conversations/${c.id}`}>#{c.number}</a>
+                    <a href={`/${lang}/my/conversations/${c.id}`}>{`#${c.number}`}</a>
                   </td>
                   <td>{t(`channel_${c.channel}`)}</td>
                   <td>{t(`status_${c.status}`)}</td>

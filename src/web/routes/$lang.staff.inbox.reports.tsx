@@ -256,15 +256,12 @@ function DateField({ t, name, label, value, error }: { t: IT; name: string; labe
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <p id={`${id}-hint`} className="hint">
-        {t('dateHint')}
-      </p>
       <input
         id={id}
         name={name}
         type="date"
         defaultValue={value}
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
+        aria-describedby={error ? `${id}-error` : undefined}
         aria-invalid={error ? true : undefined}
       />
       {error && (

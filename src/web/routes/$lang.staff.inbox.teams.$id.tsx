@@ -92,7 +92,6 @@ export default function InboxTeamEdit() {
   const err = (name: string) => inboxErrorText(t, fields[name]);
   const title = d.isNew ? t('newTeam') : `${t('editTeam')}: ${d.state.names[lang] || d.state.names.fi || d.state.names.sv || d.state.names.en}`;
   const hasErrors = formResult && (Object.keys(fields).length > 0 || formResult.message);
-  const hoursErrors = DAYS.some((day) => fields[`hours.${day}.from`] || fields[`hours.${day}.to`]);
   return (
     <>
       <title>{title}</title>
@@ -144,12 +143,6 @@ export default function InboxTeamEdit() {
         <p className="hint" id="hours-hint">
           {t('hoursHint')}
         </p>
-        {hoursErrors && (
-          <p className="field-error">
-            <span className="visually-hidden">{t('errorPrefix')} </span>
-            {t('formErrors')}
-          </p>
-        )}
         <TableWrap label={t('sectionHours')}>
           <table className="hours-table inbox-hours" aria-labelledby="hours-title">
             <thead>
