@@ -172,6 +172,65 @@ for (const engine of engines()) {
       expect(audit.rows[0].details.fields).toEqual(expect.arrayContaining(['autoAssign', 'sortOrder', 'members']));
     });
 
+    it('keeps the members when a PUT leaves them out', async () => {
+      const { members: _members, ...withoutMembers } = team({ sortOrder: 6 });
+      const r = await admin.api('PUT', `/api/v1/inbox/teams/${created.id}`, withoutMembers);
+      expect(r.status).toBe(200);
+      expect((await r.json()).members.map((m: { staffUserId: string }) => m.staffUserId)).toEqual([admin.userId]);
+    });
+
+    it('console pages: the editor saves a plain form post, the fields come back with errors; other roles get 403', async () => {
+      const list = await admin.get('/fi/staff/inbox/teams');
+      expect(list.status).toBe(200);
+      expect(await list.text()).toContain('Rakennusvalvonta');
+      const fields = {
+        intent: 'save',
+        'names.fi': 'Lomaketiimi',
+        'names.sv': '',
+        'names.en': '',
+        'hours.Monday.from': '09:00',
+        'hours.Monday.to': '12:00',
+        'hours.Tuesday.from': '10:00',
+        'hours.Tuesday.to': '',
+        firstSla: '2',
+        firstSlaUnit: 'hours',
+        resSla: '3',
+        resSlaUnit: 'hours',
+        emailAddress: 'lomake@esimerkkila.fi',
+        autoAssign: '1',
+        active: '1',
+        sortOrder: '40',
+        member: [agentId],
+        [`capacity.${agentId}`]: '9',
+      };
+      const half = await admin.post('/fi/staff/inbox/teams/new', fields);
+      expect(half.status).toBe(400);
+      const html = await half.text();
+      expect(html).toContain('id="f-hours-Tuesday-to-error"');
+      expect(html).toContain('value="Lomaketiimi"');
+      const saved = await admin.post('/fi/staff/inbox/teams/new', { ...fields, 'hours.Tuesday.from': '' });
+      expect(saved.status).toBe(302);
+      const id = /teams\/([0-9a-f-]{36})\?notice=saved/.exec(saved.headers.get('location') ?? '')![1];
+      const stored = await (await admin.api('GET', `/api/v1/inbox/teams/${id}`)).json();
+      expect(stored).toMatchObject({ firstResponseSlaMinutes: 120, resolutionSlaMinutes: 180, emailAddress: 'lomake@esimerkkila.fi', sortOrder: 40, isDefault: false });
+      expect(stored.businessHours[0].hours).toEqual([{ dayFrom: 'Monday', dayTo: null, from: '09:00', to: '12:00' }]);
+      expect(stored.members).toEqual([expect.objectContaining({ staffUserId: agentId, capacity: 9 })]);
+      const taken = await admin.post(`/fi/staff/inbox/teams/${id}`, { ...fields, 'hours.Tuesday.from': '', emailAddress: 'neuvonta@esimerkkila.fi' });
+      expect(taken.status).toBe(409);
+      expect(await taken.text()).toContain('id="f-emailAddress-error"');
+      const deleted = await admin.post(`/fi/staff/inbox/teams/${id}`, { intent: 'delete', confirm: '1' });
+      expect(deleted.status).toBe(302);
+      expect(deleted.headers.get('location')).toBe('/fi/staff/inbox/teams?notice=deleted');
+
+      expect((await agent.get('/fi/staff/inbox/teams')).status).toBe(403);
+      expect((await agent.post(`/fi/staff/inbox/teams/${created.id}`, fields)).status).toBe(403);
+      expect((await agent.get('/fi/staff/inbox/reports')).status).toBe(200);
+      const unit = await staffClient(app, HOST_A, 'paivakoti@esimerkkila.fi');
+      expect((await unit.get('/fi/staff/inbox/reports')).status).toBe(403);
+      expect((await admin.get('/fi/staff/inbox/teams/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      expect((await hostFetch(app, HOST_A)('/fi/staff/inbox/teams')).status).toBe(302);
+    });
+
     it("refuses members of another tenant and answers another tenant's team as 404", async () => {
       const bMember = await adminB.api('GET', '/api/v1/inbox/teams');
       expect(bMember.status).toBe(200);

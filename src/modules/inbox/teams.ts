@@ -55,7 +55,8 @@ export const teamInput = z.strictObject({
   members: z
     .array(z.strictObject({ staffUserId: z.string().refine(isUuid, { message: 'unknown' }), capacity: z.number().int().min(0, { message: 'too_small' }).max(100, { message: 'too_big' }).default(5) }))
     .max(1000)
-    .default([]),
+    // Left out of a PUT, the members stay as they are.
+    .optional(),
 });
 export type TeamInput = z.input<typeof teamInput>;
 type TeamFields = z.output<typeof teamInput>;
@@ -141,7 +142,7 @@ export class InboxTeamService {
     checkRules(input);
     return this.d.db.transaction(async (tx) => {
       await this.checkEmail(tx, input.emailAddress || null, null);
-      await this.checkMembers(tx, tenantId, input.members);
+      await this.checkMembers(tx, tenantId, input.members ?? []);
       // The first team of a tenant is its default, whatever the form said.
       const hasDefault = await tx.query('select 1 from inbox_teams where tenant_id = $1 and is_default', [tenantId]);
       const isDefault = input.isDefault || hasDefault.rows.length === 0;
@@ -156,19 +157,19 @@ export class InboxTeamService {
         )
         .catch(emailTaken);
       const id = r.rows[0].id;
-      await this.replaceMembers(tx, tenantId, id, input.members);
+      await this.replaceMembers(tx, tenantId, id, input.members ?? []);
       await this.d.audit.record(tx, tenantId, actor, {
         action: 'inbox.team_created',
         targetKind: 'inbox_team',
         targetId: id,
-        details: { names: input.names, emailAddress: input.emailAddress || null, isDefault, members: input.members.length },
+        details: { names: input.names, emailAddress: input.emailAddress || null, isDefault, members: input.members?.length ?? 0 },
         ip: ctx.ip,
       });
       return this.detail(tx, tenantId, id);
     });
   }
 
-  /** Replaces the team's settings and member list with the input (PUT). */
+  /** Replaces the team's settings with the input (PUT); the member list too when the input has one. */
   async update(actor: Actor, tenantId: string, id: string, body: unknown, ctx: { ip?: string } = {}): Promise<TeamDetail> {
     this.requireAdmin(actor, tenantId);
     const input = parse(teamInput, body);
@@ -179,7 +180,7 @@ export class InboxTeamService {
       if (current.isDefault && !input.isDefault) throw new AppError('validation_failed', 400, { fields: { isDefault: 'default_required' } });
       if (input.isDefault && !input.active) throw new AppError('validation_failed', 400, { fields: { active: 'default_inactive' } });
       await this.checkEmail(tx, input.emailAddress || null, id);
-      await this.checkMembers(tx, tenantId, input.members);
+      if (input.members) await this.checkMembers(tx, tenantId, input.members);
       if (input.isDefault && !current.isDefault) {
         await tx.query('update inbox_teams set is_default = false, updated_at = now() where tenant_id = $1 and is_default', [tenantId]);
       }
@@ -191,7 +192,7 @@ export class InboxTeamService {
           [tenantId, id, ...columnValues(input)],
         )
         .catch(emailTaken);
-      await this.replaceMembers(tx, tenantId, id, input.members);
+      if (input.members) await this.replaceMembers(tx, tenantId, id, input.members);
       const next = await this.detail(tx, tenantId, id);
       await this.d.audit.record(tx, tenantId, actor, {
         action: 'inbox.team_updated',
@@ -260,7 +261,7 @@ export class InboxTeamService {
     if (r.rows.length) throw new AppError('conflict', 409, { fields: { emailAddress: 'email_taken' } });
   }
 
-  private async checkMembers(q: Queryable, tenantId: string, members: TeamFields['members']) {
+  private async checkMembers(q: Queryable, tenantId: string, members: NonNullable<TeamFields['members']>) {
     const ids = members.map((m) => m.staffUserId);
     if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 400, { fields: { members: 'duplicate' } });
     if (!ids.length) return;
@@ -271,7 +272,7 @@ export class InboxTeamService {
   }
 
   /** Members become exactly the input; each member's capacity is theirs in every team. */
-  private async replaceMembers(tx: Queryable, tenantId: string, teamId: string, members: TeamFields['members']) {
+  private async replaceMembers(tx: Queryable, tenantId: string, teamId: string, members: NonNullable<TeamFields['members']>) {
     const ids = members.map((m) => m.staffUserId);
     await tx.query('delete from inbox_team_members where tenant_id = $1 and team_id = $2 and not (staff_user_id = any($3::uuid[]))', [tenantId, teamId, ids]);
     for (const m of members) {
