@@ -182,7 +182,7 @@ for (const engine of engines()) {
       const other = await staffClient(app, HOST_B, 'admin@jarvikyla.fi');
       const r = await other.api('GET', `/api/v1/inbox/reports?${range}&teamId=${teamId}`);
       expect(r.status).toBe(400);
-      expect((await r.json()).error.fields).toEqual({ teamId: 'unknown' });
+      expect((await r.json()).error.fields).toEqual({ teamId: 'unknown_team' });
       expect((await (await other.api('GET', `/api/v1/inbox/reports?${range}`)).json()).total).toBe(0);
     });
 

@@ -98,7 +98,7 @@ export function reportFilter(q: Record<string, unknown>, now = Date.now()): Repo
   const fields: Record<string, string> = {};
   if (!validDate(from)) fields.from = 'date';
   if (!validDate(to)) fields.to = 'date';
-  if (teamId && !isUuid(teamId)) fields.teamId = 'unknown';
+  if (teamId && !isUuid(teamId)) fields.teamId = 'unknown_team';
   if (!Object.keys(fields).length) {
     if (to < from) fields.to = 'before_from';
     else if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_RANGE_DAYS) fields.from = 'range_too_long';
@@ -134,7 +134,7 @@ export class InboxReportService {
     this.requireReader(actor, tenantId);
     const db = this.d.db;
     if (filter.teamId && !(await db.query('select 1 from inbox_teams where tenant_id = $1 and id = $2', [tenantId, filter.teamId])).rows.length) {
-      throw new AppError('validation_failed', 400, { fields: { teamId: 'unknown' } });
+      throw new AppError('validation_failed', 400, { fields: { teamId: 'unknown_team' } });
     }
     const start = new Date(localToInstant(filter.from, 0));
     const end = new Date(localToInstant(addDays(filter.to, 1), 0));

@@ -26,6 +26,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     filter = reportFilter(query);
   } catch (e) {
     if (!isAppError(e)) throw e;
+    // The form comes back with what was typed and the problem at each field.
     const today = helsinkiToday();
     return {
       lang,
@@ -46,7 +47,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     lang,
     teams: teamOptions,
     values: { from: filter.from, to: filter.to, teamId: filter.teamId ?? '' },
-    fields: (report ? {} : { teamId: 'unknown' }) as Record<string, string>,
+    fields: (report ? {} : { teamId: 'unknown_team' }) as Record<string, string>,
     report,
   };
 }
