@@ -20,6 +20,7 @@ import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 import { chatApi } from '../modules/inbox/chat-api.ts';
 import { agentStreamApi } from '../modules/inbox/agent-stream.ts';
 import { faqApi } from '../modules/inbox/faq-api.ts';
+import { inboxAdminApi } from '../modules/inbox/admin-api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -44,4 +45,5 @@ export const apiRoutes: ApiRoutes[] = [
   chatApi,
   agentStreamApi,
   faqApi,
+  inboxAdminApi,
 ];

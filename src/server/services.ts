@@ -33,6 +33,9 @@ import { InboundMail } from '../modules/inbox/email-inbound.ts';
 import { AppError } from '../platform/errors.ts';
 import { FaqService } from '../modules/inbox/faq.ts';
 import { ChatBot } from '../modules/inbox/bot.ts';
+import { InboxTeamService } from '../modules/inbox/teams.ts';
+import { InboxReportService } from '../modules/inbox/reports.ts';
+import { InboxLinkingService } from '../modules/inbox/linking.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -102,6 +105,12 @@ export interface Services {
   faq: FaqService;
   /** The chat bot: answers bot-stage chats from the FAQ and the catalog, hands off to a person. */
   chatBot: ChatBot;
+  /** Inbox team administration: hours, SLA targets, inbound address, default team, members and capacity. */
+  inboxTeams: InboxTeamService;
+  /** Inbox reports: volume, response and resolution times, SLA breaches, CSAT, containment, busiest hours; CSV. */
+  inboxReports: InboxReportService;
+  /** A resident's conversations follow them at sign-in (verified e-mail, chat token); My conversations. */
+  inboxLinking: InboxLinkingService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -212,6 +221,9 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     log,
   });
   services.conversations.onResidentMessage((conversation, message) => services.chatBot.handle(conversation, message));
+  services.inboxTeams = new InboxTeamService({ db, audit });
+  services.inboxReports = new InboxReportService({ db, audit });
+  services.inboxLinking = new InboxLinkingService({ db, audit, conversations: services.conversations, log });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

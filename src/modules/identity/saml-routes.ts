@@ -43,6 +43,7 @@ export const samlRoutes: ApiRoutes = async (app, services) => {
       form,
       req.cookies[SAML_BROWSER_COOKIE],
     );
+    await services.inboxLinking.afterSignIn(ctx.tenant.id, signed.residentId, req.headers.cookie);
     reply.header('set-cookie', ctx.cookies.session(signed.sessionToken));
     if (req.cookies[SAML_BROWSER_COOKIE]) {
       reply.header('set-cookie', `${SAML_BROWSER_COOKIE}=; Path=${config.SAML_CALLBACK_PATH}; Max-Age=0; HttpOnly; Secure; SameSite=None`);

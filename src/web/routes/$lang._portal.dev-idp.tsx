@@ -40,6 +40,7 @@ export async function action({ context, params, request }: ActionArgs) {
       context.origin,
       fields,
     );
+    await context.services.inboxLinking.afterSignIn(context.tenant.id, signed.residentId, request.headers.get('cookie'));
     return redirect(safeNext(signed.relay?.next, `/${lang}/my`), { headers: { 'set-cookie': context.cookies.session(signed.sessionToken) } });
   });
 }

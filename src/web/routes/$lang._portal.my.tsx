@@ -3,6 +3,7 @@ import { pick } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { translator } from '../i18n/define.ts';
 import { feedbackResident } from '../i18n/feedback-resident.ts';
+import { inboxMine } from '../i18n/inbox-admin.ts';
 import { LANGUAGE_NAMES, residentAuth } from '../i18n/resident-auth.ts';
 import { pageLang, requireResidentPage, runAction, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
@@ -75,6 +76,9 @@ export default function MyAukio() {
       </section>
       <p>
         <a href={`/${lang}/my/feedback`}>{translator(feedbackResident, lang)('myFeedbackTitle')}</a>
+      </p>
+      <p>
+        <a href={`/${lang}/my/conversations`}>{translator(inboxMine, lang)('myConversationsTitle')}</a>
       </p>
       <section aria-labelledby="contact-title">
         <h2 id="contact-title">{t('contactTitle')}</h2>

@@ -29,6 +29,7 @@ export async function action({ context, params, request }: ActionArgs) {
       form.get('c'),
       form.get('code'),
     );
+    await context.services.inboxLinking.afterSignIn(context.tenant.id, signed.residentId, request.headers.get('cookie'));
     return redirect(next, { headers: { 'set-cookie': context.cookies.session(signed.sessionToken) } });
   });
 }
