@@ -1,4 +1,4 @@
-import { Form, NavLink, Outlet, useLoaderData } from 'react-router';
+import { Form, Outlet, useLoaderData, useLocation } from 'react-router';
 import type { Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.tsx';
@@ -60,20 +60,35 @@ export default function StaffLayout() {
   );
 }
 
+/**
+ * The nav entry the page belongs to: the longest entry path that the page's path starts
+ * with, so /inbox/faq marks "Chatbot answers" and not also "Inbox", while a conversation
+ * at /inbox/<id> still marks "Inbox".
+ */
+function currentNavPath(nav: StaffNavItem[], path: string): string | null {
+  let best: string | null = null;
+  for (const item of nav) {
+    const hit = item.path === '' ? path === '' : path === item.path || path.startsWith(`${item.path}/`);
+    if (hit && (best === null || item.path.length > best.length)) best = item.path;
+  }
+  return best;
+}
+
 /** The console's navigation and the signed-in person's account actions. */
 function ConsoleMenu({ lang, nav }: { lang: Lang; nav: StaffNavItem[] }) {
   const { tenant, viewer } = useRoot();
   const t = translator(staff, lang);
   const c = translator(common, lang);
+  const current = currentNavPath(nav, useLocation().pathname.replace(/\/+$/, '').slice(`/${lang}/staff`.length));
   return (
     <>
       <nav aria-label={t('consoleNav')}>
         <ul>
           {nav.map((item) => (
             <li key={item.path}>
-              <NavLink to={`/${lang}/staff${item.path}`} end={item.path === ''} reloadDocument>
+              <a href={`/${lang}/staff${item.path}`} aria-current={item.path === current ? 'page' : undefined}>
                 {t(item.label)}
-              </NavLink>
+              </a>
             </li>
           ))}
         </ul>
