@@ -562,9 +562,11 @@ export class AgentInboxService {
   }
 
   /** The page's multipart form already has the bytes: same checks, same table. */
-  async uploadFile(tx: Queryable, tenantId: string, id: string, file: { filename: string; data: Uint8Array }) {
-    const prepared = prepareAttachment(file, this.d.maxAttachmentBytes);
-    return this.storeFile(tx, tenantId, id, prepared);
+  async uploadBytes(actor: Actor, tenantId: string, id: string, file: { filename: string; data: Uint8Array }) {
+    return this.d.db.transaction(async (tx) => {
+      await this.visible(tx, actor, tenantId, id);
+      return this.storeFile(tx, tenantId, id, prepareAttachment(file, this.d.maxAttachmentBytes));
+    });
   }
 
   private async storeFile(tx: Queryable, tenantId: string, id: string, file: { filename: string; contentType: string; data: Uint8Array }) {
