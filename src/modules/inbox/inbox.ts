@@ -12,7 +12,8 @@ import { canSeeConversation, requireAgent, type Agent } from './access.ts';
 import type { AgentPresenceService } from './agents.ts';
 import { firstName } from './canned.ts';
 import { conversationStaffChannel, type ConversationService } from './conversations.ts';
-import { CONVERSATION_STATUSES, conversationChannel, type Conversation, type ConversationStatus, type Message, type MessageData, type Team } from './model.ts';
+import { LIST_CHANNELS, LIST_STATUSES, type ListChannel, type ListStatus } from './list-filter.ts';
+import { conversationChannel, type Conversation, type ConversationStatus, type Message, type MessageData, type Team } from './model.ts';
 
 /**
  * The agent inbox: one list of chat and e-mail conversations and feedback cases, and the
@@ -25,10 +26,7 @@ import { CONVERSATION_STATUSES, conversationChannel, type Conversation, type Con
  */
 
 export const PAGE_SIZE = 50;
-export const LIST_STATUSES = ['active', ...CONVERSATION_STATUSES, 'all'] as const;
-export type ListStatus = (typeof LIST_STATUSES)[number];
-export const LIST_CHANNELS = ['chat', 'email', 'feedback'] as const;
-export type ListChannel = (typeof LIST_CHANNELS)[number];
+export { LIST_CHANNELS, LIST_STATUSES, type ListChannel, type ListStatus };
 
 export interface ListFilter {
   status?: string;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Form, redirect, useActionData, useLoaderData, useRevalidator } from 'react-router';
-import { LIST_STATUSES, type InboxItem } from '../../modules/inbox/inbox.ts';
+import type { InboxItem } from '../../modules/inbox/inbox.ts';
+import { LIST_STATUSES } from '../../modules/inbox/list-filter.ts';
 import { PRESENCE } from '../../modules/inbox/model.ts';
 import { AppError, errorMessage, isAppError } from '../../platform/errors.ts';
 import { pick, type Lang } from '../../platform/i18n.ts';
