@@ -84,7 +84,7 @@ describeE2E('agent inbox (Chromium, axe, fi and sv)', () => {
     await row.focus();
     await Promise.all([page.waitForURL(new RegExp(`/fi/staff/inbox/${c.conversation.id}$`)), page.keyboard.press('Enter')]);
     await expectAccessible(page);
-    await expect.poll(() => page.getByText('Hei, tarvitsen apua päivähoitohakemuksen kanssa').count()).toBe(1);
+    await expect.poll(() => page.locator('.inbox-msg-body', { hasText: 'Hei, tarvitsen apua päivähoitohakemuksen kanssa' }).count()).toBe(1);
 
     // r → reply box; "/kiitos " becomes the canned text; Ctrl+Enter sends.
     await page.keyboard.press('r');
