@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 import { staffClient } from '../helpers/staff-session.ts';
+import { openSse } from '../helpers/sse.ts';
 import { sha256 } from '../../src/platform/crypto.ts';
 
 /*
@@ -216,6 +217,31 @@ for (const engine of engines()) {
       expect(await (await post(cs, 'typing', {})).json()).toEqual({ sent: true });
       expect(await (await post(cs, 'typing', {})).json()).toEqual({ sent: false });
       expect((await post(cs, 'read', { seq: 1 })).status).toBe(200);
+    });
+
+    it('shows the agent typing and the reply on the resident stream, never the note', async () => {
+      const s = await chat();
+      const id = s.conversation.id;
+      const resident = await openSse(app, HOST_A, {}, `/api/v1/chat/conversations/${id}/stream?token=${s.token}`);
+      try {
+        expect((await cs.api('POST', `/api/v1/inbox/conversations/${id}/typing`, {})).status).toBe(202);
+        const typing = await resident.waitFor((e) => e.event === 'typing');
+        expect(typing.data).toMatchObject({ conversationId: id, who: 'agent', name: 'Antti' });
+        await cs.api('POST', `/api/v1/inbox/conversations/${id}/messages`, { clientId: 'note', body: 'Vain meille', internal: true });
+        await cs.api('POST', `/api/v1/inbox/conversations/${id}/messages`, { clientId: 'reply', body: 'Hei asukas' });
+        await resident.waitFor((e) => e.event === 'message' && (e.data as { body: string }).body === 'Hei asukas');
+        expect(resident.events.some((e) => JSON.stringify(e.data).includes('Vain meille'))).toBe(false);
+      } finally {
+        resident.close();
+      }
+    });
+
+    it('the minute job takes silent agents offline', async () => {
+      expect((await admin.api('PUT', '/api/v1/inbox/presence', { status: 'online' })).status).toBe(200);
+      await app.services.db.query(`update inbox_agents set last_seen_at = now() - interval '5 minutes' where staff_user_id = $1`, [admin.userId]);
+      const r = await app.services.agentPresence.housekeeping();
+      expect(r.wentOffline).toBeGreaterThanOrEqual(1);
+      expect(await (await admin.api('GET', '/api/v1/inbox/presence')).json()).toMatchObject({ status: 'offline' });
     });
 
     it('uploads an agent attachment, sends it with a reply and serves it with an audit row', async () => {
