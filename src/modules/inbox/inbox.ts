@@ -6,7 +6,7 @@ import { prepareAttachment } from '../feedback/attachments.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { AppError } from '../../platform/errors.ts';
-import { pick, type Localized } from '../../platform/i18n.ts';
+import type { Localized } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { canSeeConversation, requireAgent, type Agent } from './access.ts';
 import type { AgentPresenceService } from './agents.ts';
@@ -620,4 +620,3 @@ export class AgentInboxService {
   }
 }
 
-export const teamName = (names: Localized | null, lang: 'fi' | 'sv' | 'en') => (names ? pick(names, lang) : null);

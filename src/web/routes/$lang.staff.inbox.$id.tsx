@@ -235,7 +235,6 @@ export default function ConversationPage() {
       es.close();
     };
     // The stream replays after Last-Event-ID by itself on reconnect; it is opened once per conversation.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [c.id]);
 
   const onReplyInput = (e: React.FormEvent<HTMLTextAreaElement>) => {

@@ -100,7 +100,6 @@ export default function InboxPage() {
       clearTimeout(timer);
       es.close();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
