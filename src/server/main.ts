@@ -76,6 +76,13 @@ export function registerJobs(services: Services) {
       await services.conversations.wakeSnoozed();
     },
   });
+  services.jobs.define({
+    name: 'inbox.presence',
+    priority: 'urgent',
+    handler: async () => {
+      await services.agentPresence.housekeeping();
+    },
+  });
 }
 
 /** Housekeeping that runs on the clock, whichever instance's worker is free. */
@@ -88,6 +95,8 @@ export async function scheduleJobs(services: Services) {
   await services.jobs.schedule('feedback.purge', '23 * * * *', { tenantId: 'system' });
   // Every minute: snoozed inbox conversations whose time has come reopen.
   await services.jobs.schedule('inbox.wake', '* * * * *', { tenantId: 'system' });
+  // Every minute: silent agents go offline; waiting conversations go to agents with room.
+  await services.jobs.schedule('inbox.presence', '* * * * *', { tenantId: 'system' });
 }
 
 async function main() {

@@ -21,6 +21,7 @@ import { chatApi } from '../modules/inbox/chat-api.ts';
 import { agentStreamApi } from '../modules/inbox/agent-stream.ts';
 import { faqApi } from '../modules/inbox/faq-api.ts';
 import { inboxAdminApi } from '../modules/inbox/admin-api.ts';
+import { agentInboxApi } from '../modules/inbox/agent-api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -46,4 +47,5 @@ export const apiRoutes: ApiRoutes[] = [
   agentStreamApi,
   faqApi,
   inboxAdminApi,
+  agentInboxApi,
 ];

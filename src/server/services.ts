@@ -36,6 +36,11 @@ import { ChatBot } from '../modules/inbox/bot.ts';
 import { InboxTeamService } from '../modules/inbox/teams.ts';
 import { InboxReportService } from '../modules/inbox/reports.ts';
 import { InboxLinkingService } from '../modules/inbox/linking.ts';
+import { AgentPresenceService } from '../modules/inbox/agents.ts';
+import { AgentInboxService } from '../modules/inbox/inbox.ts';
+import { CannedResponseService } from '../modules/inbox/canned.ts';
+import { TimelineService } from '../modules/inbox/timeline.ts';
+import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -111,6 +116,16 @@ export interface Services {
   inboxReports: InboxReportService;
   /** A resident's conversations follow them at sign-in (verified e-mail, chat token); My conversations. */
   inboxLinking: InboxLinkingService;
+  /** Feedback cases as the agent inbox and the resident timeline see them (feedback's own access rules). */
+  feedbackInboxItems: FeedbackInboxItems;
+  /** Agents' presence and the round-robin queue drain. */
+  agentPresence: AgentPresenceService;
+  /** The agent inbox: the list, a conversation's view and the agent's commands (authorized, audited). */
+  agentInbox: AgentInboxService;
+  /** Canned responses: editing and rendering with variables. */
+  canned: CannedResponseService;
+  /** The resident timeline of the agent's side panel (audited). */
+  timeline: TimelineService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -224,6 +239,19 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.inboxTeams = new InboxTeamService({ db, audit });
   services.inboxReports = new InboxReportService({ db, audit });
   services.inboxLinking = new InboxLinkingService({ db, audit, conversations: services.conversations, log });
+  services.feedbackInboxItems = new FeedbackInboxItems(db, services.feedback);
+  services.agentPresence = new AgentPresenceService(db, services.conversations);
+  services.agentInbox = new AgentInboxService({
+    db,
+    audit,
+    events,
+    conversations: services.conversations,
+    presence: services.agentPresence,
+    feedbackItems: services.feedbackInboxItems,
+    maxAttachmentBytes: config.FEEDBACK_ATTACHMENT_MAX_BYTES,
+  });
+  services.canned = new CannedResponseService(db, audit);
+  services.timeline = new TimelineService({ db, audit, inbox: services.agentInbox, feedbackItems: services.feedbackInboxItems });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
