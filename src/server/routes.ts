@@ -19,6 +19,7 @@ import { feedbackResidentApi } from '../modules/feedback/resident-api.ts';
 import { feedbackRssRoutes } from '../modules/feedback/feed-rss.ts';
 import { chatApi } from '../modules/inbox/chat-api.ts';
 import { agentStreamApi } from '../modules/inbox/agent-stream.ts';
+import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -42,4 +43,5 @@ export const apiRoutes: ApiRoutes[] = [
   feedbackRssRoutes,
   chatApi,
   agentStreamApi,
+  chatResidentApi,
 ];

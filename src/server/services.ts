@@ -28,6 +28,7 @@ import { FeedbackDuplicateService } from '../modules/feedback/duplicates.ts';
 import { FeedbackExportService } from '../modules/feedback/export.ts';
 import { PlaceService } from '../modules/feedback/places.ts';
 import { ConversationService } from '../modules/inbox/conversations.ts';
+import { ChatService } from '../modules/inbox/chat.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -89,6 +90,8 @@ export interface Services {
   places: PlaceService;
   /** Inbox: the conversation core shared by chat, e-mail and the agent inbox (numbered messages, hand-off, assignment). */
   conversations: ConversationService;
+  /** Resident chat: availability, queue, attachments, transcript, rating, leave-a-message, settings. */
+  chat: ChatService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -181,6 +184,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.feedbackDuplicates = new FeedbackDuplicateService({ db, cases: services.feedback });
   services.feedbackExport = new FeedbackExportService({ db, audit, cases: services.feedback });
   services.conversations = new ConversationService({ db, audit, events, log });
+  services.chat = new ChatService({ db, audit, events, contentVersions, conversations: services.conversations });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
