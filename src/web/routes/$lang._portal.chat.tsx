@@ -79,6 +79,16 @@ export async function loader({ context, params, request }: LoaderArgs) {
   );
 }
 
+/** A document response carries only the headers a route passes on: privacy, framing, Retry-After. */
+export function headers({ actionHeaders, loaderHeaders }: { actionHeaders: Headers; loaderHeaders: Headers }): Record<string, string> {
+  const out: Record<string, string> = { ...PRIVATE };
+  const frame = loaderHeaders.get(FRAME_ANCESTORS_HEADER);
+  if (frame !== null) out[FRAME_ANCESTORS_HEADER] = frame;
+  const retry = actionHeaders.get('retry-after');
+  if (retry) out['retry-after'] = retry;
+  return out;
+}
+
 interface ActionFailure {
   error: { message: string; field: string | null; code: string };
 }
