@@ -86,7 +86,7 @@ describeE2E('resident chat: widget, page without JavaScript, embed, settings', (
     expect(await mine.count()).toBe(1);
     // "Talk to a person" puts the chat in the queue.
     await dialog.getByRole('button', { name: 'Keskustele ihmisen kanssa' }).click();
-    await dialog.getByText(/Olet jonossa/).waitFor();
+    await dialog.getByText(/Olet jonossa, sijainti \d+, arvioitu odotus noin \d+ min\./).waitFor();
     await dialog.getByRole('list', { name: 'Viestit' }).getByText('Siirretty asiakaspalveluun.').waitFor();
 
     // An agent answers (as the agent inbox would); the resident hears it in the live region.
@@ -150,7 +150,7 @@ describeE2E('resident chat: widget, page without JavaScript, embed, settings', (
     expect(await page.locator('.chat-msg-body', { hasText: 'Hei ilman JavaScriptiä' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Keskustele ihmisen kanssa' }).click();
     await page.getByRole('list', { name: 'Viestit' }).getByText('Siirretty asiakaspalveluun.').waitFor();
-    await page.getByText(/Olet jonossa/).waitFor();
+    await page.getByText(/Olet jonossa, sijainti \d+, arvioitu odotus noin \d+ min\./).waitFor();
 
     // The same conversation (the HttpOnly cookie) with scripts on: axe, and 320 px.
     const js = await e2e.page();

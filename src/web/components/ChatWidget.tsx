@@ -121,13 +121,7 @@ export function ChatPanel({ chat, lang, t, onClose, autoFocus }: { chat: ChatSta
 function StatusLine({ status, lang, t }: { status: ChatStatus | null; lang: Lang; t: T }) {
   if (!status) return <p className="chat-status">{t('loading')}</p>;
   if (!status.enabled) return null;
-  const state = status.alwaysOpen
-    ? t('alwaysOpen')
-    : status.openNow
-      ? status.agentsOnline > 0
-        ? t('openNow')
-        : t('openNobody')
-      : `${t('closedNow')}${status.nextOpening ? ` ${t('opensAt', { when: when(status.nextOpening, lang) })}` : ''}`;
+  const state = availabilityLine(status, t, lang);
   return (
     <div className="chat-status">
       <p>
@@ -142,6 +136,13 @@ function StatusLine({ status, lang, t }: { status: ChatStatus | null; lang: Lang
       )}
     </div>
   );
+}
+
+/** Open with someone there, open but nobody there, or closed (and when it opens). */
+export function availabilityLine(status: ChatStatus, t: T, lang: Lang): string {
+  if (!status.openNow) return `${t('closedNow')}${status.nextOpening ? ` ${t('opensAt', { when: when(status.nextOpening, lang) })}` : ''}`;
+  if (status.agentsOnline === 0) return t('openNobody');
+  return status.alwaysOpen ? t('alwaysOpen') : t('openNow');
 }
 
 export function HoursList({ status, t }: { status: Pick<ChatStatus, 'week'>; t: T }) {
@@ -254,7 +255,7 @@ function OfflineForm({ chat, t }: { chat: ChatState; lang: Lang; t: T }) {
       )}
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('offlineName')}</label>
-        <input id={`${id}-name`} name="name" autoComplete="name" aria-invalid={errors.name ? true : undefined} aria-describedby={described('name')} />
+        <input id={`${id}-name`} type="text" name="name" autoComplete="name" aria-invalid={errors.name ? true : undefined} aria-describedby={described('name')} />
         {fieldError('name')}
       </div>
       <div className="field">
@@ -352,7 +353,7 @@ function Conversation({ chat, lang, t }: { chat: ChatState; lang: Lang; t: T }) 
   return (
     <div className="chat-conversation">
       <p className="chat-reference">{t('reference', { number: c.number })}</p>
-      {c.status === 'pending' && <p className="chat-queue">{chat.queue ? t('queued', { ...chat.queue }) : t('queuedNoEstimate')}</p>}
+      {c.status === 'pending' && <p className="chat-queue">{chat.queue ? t('queued', { position: chat.queue.position, minutes: chat.queue.estimatedWaitMinutes }) : t('queuedNoEstimate')}</p>}
       {chat.connection === 'reconnecting' && <p className="chat-reconnecting">{t('reconnecting')}</p>}
       <h3 className="visually-hidden">{t('messages')}</h3>
       <ol className="chat-messages" ref={list} tabIndex={0} aria-label={t('messages')}>

@@ -4,7 +4,7 @@ import { residentConversation, residentMessage, CHAT_COOKIE } from '../../module
 import { FRAME_ANCESTORS_HEADER, type ChatAttachment } from '../../modules/inbox/chat.ts';
 import { AppError, errorMessage, isAppError } from '../../platform/errors.ts';
 import { CsrfField } from '../components/Csrf.tsx';
-import { HoursList, InlineChat, MessageItem } from '../components/ChatWidget.tsx';
+import { availabilityLine, HoursList, InlineChat, MessageItem } from '../components/ChatWidget.tsx';
 import { newClientId } from '../components/chat-client.ts';
 import { chat as chatText } from '../i18n/chat.ts';
 import { translator } from '../i18n/define.ts';
@@ -202,7 +202,7 @@ export default function ChatPage() {
     ) : null;
   const invalid = (name: string) => (failure?.error.field === name ? { 'aria-invalid': true, 'aria-describedby': `chat-${name}-error` } : {});
   const c = d.conversation;
-  const stateLine = status.alwaysOpen ? t('alwaysOpen') : status.openNow ? (status.agentsOnline > 0 ? t('openNow') : t('openNobody')) : t('closedNow');
+  const stateLine = availabilityLine(status, t, lang);
 
   return (
     <div className={d.embed ? 'chat-embed chat-page' : 'chat-page'}>
@@ -237,7 +237,7 @@ export default function ChatPage() {
                   <p className="hint">{t('startHint')}</p>
                   <div className="field">
                     <label htmlFor="chat-start-name">{t('nameLabel')}</label>
-                    <input id="chat-start-name" name="name" autoComplete="name" maxLength={200} />
+                    <input id="chat-start-name" type="text" name="name" autoComplete="name" maxLength={200} />
                   </div>
                   <button type="submit">{status.available ? t('start') : t('startBot')}</button>
                 </form>
@@ -250,7 +250,7 @@ export default function ChatPage() {
                   <p>{t('offlineIntro')}</p>
                   <div className="field">
                     <label htmlFor="chat-name">{t('offlineName')}</label>
-                    <input id="chat-name" name="name" autoComplete="name" maxLength={200} {...invalid('name')} />
+                    <input id="chat-name" type="text" name="name" autoComplete="name" maxLength={200} {...invalid('name')} />
                     {fieldError('name')}
                   </div>
                   <div className="field">
@@ -270,7 +270,7 @@ export default function ChatPage() {
           ) : (
             <section aria-labelledby="chat-conv-h" className="chat-conversation">
               <h2 id="chat-conv-h">{t('reference', { number: c.number })}</h2>
-              {c.status === 'pending' && <p className="chat-queue">{d.queue ? t('queued', { ...d.queue }) : t('queuedNoEstimate')}</p>}
+              {c.status === 'pending' && <p className="chat-queue">{d.queue ? t('queued', { position: d.queue.position, minutes: d.queue.estimatedWaitMinutes }) : t('queuedNoEstimate')}</p>}
               <ol className="chat-messages chat-messages-page" aria-label={t('messages')}>
                 {d.messages.map((m) => (
                   <MessageItem key={m.seq} m={m} lang={lang} t={t} attachmentUrl={(aid) => `/api/v1/chat/conversations/${c.id}/attachments/${aid}`} />
