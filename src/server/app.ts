@@ -15,6 +15,7 @@ import type { RequestContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
 import { MICROCACHE_HEADER, PageEtags, PageMicrocache, VALID_UNTIL_HEADER } from './microcache.ts';
 import type { Services } from './services.ts';
+import { CHAT_ATTACHMENT_MAX_BYTES, FRAME_ANCESTORS_HEADER } from '../modules/inbox/chat.ts';
 
 export const SESSION_COOKIE = 'aukio_session';
 export const CSRF_COOKIE = 'aukio_csrf';
@@ -170,7 +171,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.addHook('onSend', (req, reply, payload, done) => {
     // A response that asked for a sandbox (user-uploaded files) keeps it on top of the default policy.
     const sandbox = String(reply.getHeader('content-security-policy') ?? '').includes('sandbox');
-    setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE, mapImgSrc);
+    const frameAncestors = embedAncestors(reply);
+    setSecurityHeaders(reply, req.aukio?.nonce, config.COOKIE_SECURE, mapImgSrc, frameAncestors);
     if (sandbox) reply.header('content-security-policy', `${reply.getHeader('content-security-policy')}; sandbox`);
     // A 304 makes the browser reuse its stored page, whose inline scripts carry the nonce of
     // the response that delivered it; a new CSP here would replace the stored one and block them.
@@ -328,6 +330,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       for (const [url, bodyLimit] of [
         ['/:lang/staff/catalog/import', config.CATALOG_IMPORT_MAX_BYTES],
         ['/:lang/feedback/new', feedbackFormLimit],
+        // The chat page without JavaScript posts a file with its message.
+        ['/:lang/chat', CHAT_ATTACHMENT_MAX_BYTES + config.BODY_LIMIT],
       ] as const) {
         web.route({ method: 'POST', url, bodyLimit, handler: pageHandler });
       }
@@ -448,14 +452,33 @@ const CSP_TAIL = [
   `form-action 'self'`,
 ].join('; ');
 
-function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean, imgExtra = '') {
+/**
+ * The embeddable chat page names the sites that may frame it (inbox_settings.allowed_origins)
+ * in FRAME_ANCESTORS_HEADER; it becomes frame-ancestors and never leaves the server. Only
+ * plain origins pass, so nothing else can be written into the policy.
+ */
+const ORIGIN_TOKEN = /^https?:\/\/(?:[a-z0-9.-]+|\[::1\])(?::\d{1,5})?$/;
+
+function embedAncestors(reply: FastifyReply): string[] | null {
+  const raw = reply.getHeader(FRAME_ANCESTORS_HEADER);
+  if (raw === undefined) return null;
+  reply.removeHeader(FRAME_ANCESTORS_HEADER);
+  return String(raw)
+    .split(/\s+/)
+    .filter((o) => ORIGIN_TOKEN.test(o));
+}
+
+function setSecurityHeaders(reply: FastifyReply, nonce: string | undefined, secure: boolean, imgExtra = '', frameAncestors: string[] | null = null) {
   const n = nonce ? ` 'nonce-${nonce}'` : '';
-  const tail = imgExtra ? CSP_TAIL.replace(`img-src 'self' data: https:`, `img-src 'self' data: https:${imgExtra}`) : CSP_TAIL;
+  let tail = imgExtra ? CSP_TAIL.replace(`img-src 'self' data: https:`, `img-src 'self' data: https:${imgExtra}`) : CSP_TAIL;
+  if (frameAncestors) tail = tail.replace(`frame-ancestors 'none'`, `frame-ancestors 'self'${frameAncestors.map((o) => ` ${o}`).join('')}`);
   reply.header('content-security-policy', `default-src 'self'; script-src 'self'${n}; style-src 'self'${n}; ${tail}`);
   reply.header('x-content-type-options', 'nosniff');
   // A page may ask for a stricter policy (the private follow-up link: same-origin).
   if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-  reply.header('x-frame-options', 'DENY');
+  // X-Frame-Options cannot name several sites; an embeddable page relies on frame-ancestors.
+  if (frameAncestors) reply.removeHeader('x-frame-options');
+  else reply.header('x-frame-options', 'DENY');
   reply.header('cross-origin-opener-policy', 'same-origin');
   reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
   if (secure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');

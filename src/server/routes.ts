@@ -22,6 +22,7 @@ import { agentStreamApi } from '../modules/inbox/agent-stream.ts';
 import { faqApi } from '../modules/inbox/faq-api.ts';
 import { inboxAdminApi } from '../modules/inbox/admin-api.ts';
 import { agentInboxApi } from '../modules/inbox/agent-api.ts';
+import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -48,4 +49,5 @@ export const apiRoutes: ApiRoutes[] = [
   faqApi,
   inboxAdminApi,
   agentInboxApi,
+  chatResidentApi,
 ];

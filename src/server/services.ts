@@ -41,6 +41,7 @@ import { AgentInboxService } from '../modules/inbox/inbox.ts';
 import { CannedResponseService } from '../modules/inbox/canned.ts';
 import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
+import { ChatService } from '../modules/inbox/chat.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -126,6 +127,8 @@ export interface Services {
   canned: CannedResponseService;
   /** The resident timeline of the agent's side panel (audited). */
   timeline: TimelineService;
+  /** Resident chat: availability, queue, attachments, transcript, rating, leave-a-message, settings. */
+  chat: ChatService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -252,6 +255,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   });
   services.canned = new CannedResponseService(db, audit);
   services.timeline = new TimelineService({ db, audit, inbox: services.agentInbox, feedbackItems: services.feedbackInboxItems });
+  services.chat = new ChatService({ db, audit, events, contentVersions, conversations: services.conversations });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -6,7 +6,7 @@ import { safeEqual } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLang, type Lang } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
-import { conversationChannel, type Conversation, type Message } from './model.ts';
+import { conversationChannel, inboxChannel, type Conversation, type Message } from './model.ts';
 
 /**
  * The resident's side of chat: start a conversation, send numbered messages, and follow
@@ -64,7 +64,7 @@ export async function conversationForResident(services: Services, req: FastifyRe
 }
 
 /** A signed-in resident's cookie call must echo the CSRF token; token calls need not. */
-function checkCookieCsrf(req: FastifyRequest) {
+export function checkCookieCsrf(req: FastifyRequest) {
   const { actor, csrfToken } = req.aukio;
   if (typeof req.headers[CHAT_TOKEN_HEADER] === 'string') return;
   if (actor.kind === 'anonymous' && !req.cookies[CHAT_COOKIE]) return;
@@ -72,7 +72,7 @@ function checkCookieCsrf(req: FastifyRequest) {
   if (typeof given !== 'string' || !safeEqual(given, csrfToken)) throw new AppError('csrf_failed', 403);
 }
 
-function objectBody(req: FastifyRequest): Record<string, unknown> {
+export function objectBody(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;
   if (!b || typeof b !== 'object' || Array.isArray(b)) throw new AppError('validation_failed', 400, { fields: { body: 'invalid_type' } });
   return b as Record<string, unknown>;
@@ -106,28 +106,34 @@ export const chatApi: ApiRoutes = (app, services) => {
     if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail)) throw new AppError('validation_failed', 400, { fields: { email: 'invalid' } });
     const teamId = optionalText(b.teamId, 36, 'teamId');
     if (teamId && !(await conversations.team(db, tenant.id, teamId))?.active) throw new AppError('validation_failed', 400, { fields: { teamId: 'unknown' } });
-    const settings = await db.query<{ chat_enabled: boolean; bot_enabled: boolean }>('select chat_enabled, bot_enabled from inbox_settings where tenant_id = $1', [tenant.id]);
-    const s = settings.rows[0] ?? { chat_enabled: true, bot_enabled: true };
-    if (!s.chat_enabled) throw new AppError('not_found', 404);
-    const { conversation, token } = await db.transaction((tx) =>
-      conversations.start(tx, tenant.id, {
+    const s = await services.chat.settings(db, tenant.id);
+    if (!s.chatEnabled) throw new AppError('not_found', 404);
+    // The site the widget was embedded on, when it is one the tenant allows.
+    const origin = typeof b.origin === 'string' && s.allowedOrigins.includes(b.origin) ? b.origin : null;
+    const { conversation, token } = await db.transaction(async (tx) => {
+      await services.chat.countStart(tx, tenant.id, req.ip);
+      return conversations.start(tx, tenant.id, {
         channel: 'chat',
         lang,
-        status: s.bot_enabled && b.human !== true ? 'bot' : 'pending',
+        status: s.botEnabled && b.human !== true ? 'bot' : 'pending',
         teamId,
         residentId: actor.kind === 'resident' ? actor.resident.id : null,
         contactName,
         contactEmail,
+        origin,
         withVisitorToken: true,
-      }),
-    );
+      });
+    });
     return reply.code(201).header('cache-control', 'no-store').send({ conversation: residentConversation(conversation), token });
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/chat/conversations/:id', async (req, reply) => {
     const c = await conversationForResident(services, req, req.params.id);
     const messages = await conversations.messagesAfter(db, c.tenantId, c.id, resumeAfter(req), { includeInternal: false });
-    return reply.header('cache-control', 'private, no-store').send({ conversation: residentConversation(c), messages: messages.map(residentMessage) });
+    const queue = await services.chat.queue(db, c);
+    return reply
+      .header('cache-control', 'private, no-store')
+      .send({ conversation: residentConversation(c), queue, messages: messages.map(residentMessage) });
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/chat/conversations/:id/messages', { config: { csrf: false } }, async (req, reply) => {
@@ -137,8 +143,16 @@ export const chatApi: ApiRoutes = (app, services) => {
     const body = typeof b.body === 'string' ? b.body : '';
     if (body.length > 4000) throw new AppError('validation_failed', 400, { fields: { body: 'too_long' } });
     const clientId = typeof b.clientId === 'string' ? b.clientId : null;
+    // Files uploaded before (POST …/attachments) travel with the message that names them.
+    const attachments = await services.chat.unsentUploadsOrResend(db, c, clientId, b.attachments);
     const r = await db.transaction((tx) =>
-      conversations.postMessage(tx, c.tenantId, c.id, { clientId, authorKind: 'resident', authorName: c.contactName, body }),
+      conversations.postMessage(tx, c.tenantId, c.id, {
+        clientId,
+        authorKind: 'resident',
+        authorName: c.contactName,
+        body,
+        data: attachments.length ? { attachments } : undefined,
+      }),
     );
     // The bot answers after commit; its reply reaches the resident over the stream.
     if (!r.duplicate) void conversations.residentMessageCommitted(r.conversation, r.message);
@@ -178,14 +192,54 @@ export const chatApi: ApiRoutes = (app, services) => {
       // Status and typing carry no number: they are sent as they come.
       stream.send({ type: e.type, data: e.data });
     };
+    // The queue place moves when any conversation of the team is taken, so while this one
+    // waits, every conversation change of the tenant (the inbox channel) re-reads it; a
+    // burst of changes costs one read, and only a changed place is sent (`event: queue`).
+    let status = c.status;
+    let lastQueue = '';
+    let queueTimer: NodeJS.Timeout | null = null;
+    let closed = false;
+    const refreshQueue = (delayMs = 300) => {
+      if (queueTimer || closed) return;
+      queueTimer = setTimeout(async () => {
+        queueTimer = null;
+        try {
+          const current = await conversations.get(db, c.tenantId, c.id);
+          if (!current || closed) return;
+          status = current.status;
+          const queue = await services.chat.queue(db, current);
+          const key = JSON.stringify(queue);
+          if (key !== lastQueue) {
+            lastQueue = key;
+            stream.send({ type: 'queue', data: { conversationId: c.id, queue } });
+          }
+        } catch {
+          // A failed read is retried with the next change; the stream stays up.
+        }
+      }, delayMs);
+    };
     // One event at a time, so a gap read and the events after it stay in order.
     let chain: Promise<void> = Promise.resolve();
-    const unsubscribe = services.events.subscribe([conversationChannel(c.tenantId, c.id)], (e) => {
+    const unsubscribe = services.events.subscribe([conversationChannel(c.tenantId, c.id), inboxChannel(c.tenantId)], (e) => {
+      if (e.data.conversationId !== c.id) {
+        if (e.type === 'conversation' && status === 'pending') refreshQueue();
+        return;
+      }
+      // An agent's note of this conversation reaches the inbox channel too (never the resident's).
+      if (e.type === 'message' && e.channel !== conversationChannel(c.tenantId, c.id)) return;
+      if (e.type === 'conversation') {
+        if (typeof e.data.status === 'string') status = e.data.status as Conversation['status'];
+        refreshQueue(0);
+      }
       if (catchingUp) queued.push(e);
       else chain = chain.then(() => handle(e)).catch(() => stream.close());
     });
     const stream = openSseStream(app, reply, {
-      onClose: unsubscribe,
+      onClose: () => {
+        closed = true;
+        if (queueTimer) clearTimeout(queueTimer);
+        unsubscribe();
+      },
       // The heartbeat is also the safety net for a lost signal (an instance that died
       // between a commit and its NOTIFY): a number beyond what was sent reads the gap.
       alive: async () => {
@@ -197,7 +251,10 @@ export const chatApi: ApiRoutes = (app, services) => {
     });
     try {
       await readGap();
-      stream.send({ type: 'conversation', data: residentConversation((await conversations.get(db, c.tenantId, c.id)) ?? c) });
+      const current = (await conversations.get(db, c.tenantId, c.id)) ?? c;
+      status = current.status;
+      stream.send({ type: 'conversation', data: residentConversation(current) });
+      refreshQueue(0);
     } catch {
       stream.close();
     }

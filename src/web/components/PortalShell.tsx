@@ -12,15 +12,28 @@ import { CsrfField } from './Csrf.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 import { L } from './Text.tsx';
 import { SearchCombobox } from './SearchCombobox.tsx';
+import { ChatWidget } from './ChatWidget.tsx';
+import { chat } from '../i18n/chat.ts';
 
 /** Header, search, footer and landmarks around every resident page. */
-export function PortalShell({ children }: { children: ReactNode }) {
+export function PortalShell({ children, chatEnabled = true }: { children: ReactNode; chatEnabled?: boolean }) {
   const { lang, tenant, viewer } = useRoot();
   const [params] = useSearchParams();
+  const matches = useMatches();
   // The front page has its own large search box; one search landmark per page is enough.
-  const hideSearch = useMatches().some((m) => (m.handle as { hideHeaderSearch?: boolean } | undefined)?.hideHeaderSearch);
+  const hideSearch = matches.some((m) => (m.handle as { hideHeaderSearch?: boolean } | undefined)?.hideHeaderSearch);
+  // The chat page is the chat: no floating widget on it. Framed on another site (?embed=1)
+  // it is shown alone, without the portal's header and footer.
+  const chatPage = matches.some((m) => (m.handle as { chatPage?: boolean } | undefined)?.chatPage);
   const t = translator(common, lang);
   const name = pick(tenant.names, lang);
+  if (chatPage && params.get('embed') === '1') {
+    return (
+      <main id="main" tabIndex={-1} className="chat-embed-main">
+        {children}
+      </main>
+    );
+  }
   return (
     <>
       <Alternates />
@@ -121,6 +134,11 @@ export function PortalShell({ children }: { children: ReactNode }) {
           </nav>
         </div>
       </footer>
+      {chatEnabled && !chatPage && (
+        <aside aria-label={translator(chat, lang)('title')} className="chat-aside">
+          <ChatWidget />
+        </aside>
+      )}
     </>
   );
 }
