@@ -86,7 +86,7 @@ export const BOT_PHRASES = phrases({
 });
 export type BotPhrase = keyof (typeof BOT_PHRASES)['fi'];
 
-/** A phrase in a language with its {placeholders} filled in. */
+/** A phrase in a language with its {name} variables filled in. */
 export function botPhrase(lang: Lang, key: BotPhrase, vars: Record<string, string | number> = {}): string {
   return BOT_PHRASES[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
 }

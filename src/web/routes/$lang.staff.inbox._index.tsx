@@ -164,7 +164,7 @@ export default function InboxPage() {
         <ul>
           {LIST_STATUSES.map((s) => (
             <li key={s}>
-              <a href={tabHref(s)} aria-current={currentTab === s ? 'page' : undefined}>
+              <a href={tabHref(s)} aria-current={currentTab === s ? 'true' : undefined}>
                 {t(ixKey(`tab_${s}`))} <span className="inbox-count">({list.counts[s]})</span>
               </a>
             </li>

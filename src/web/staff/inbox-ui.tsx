@@ -51,14 +51,14 @@ export function StatusBadge({ status, t }: { status: ConversationStatus; t: IT }
 export function SlaLine({ sla, lang, t }: { sla: SlaState; lang: Lang; t: IT }) {
   if (sla.breached) {
     return (
-      <strong className="inbox-sla inbox-sla-breached">
+      <strong className="inbox-sla-state inbox-sla-breached">
         <span aria-hidden="true">⚠ </span>
         {t('slaBreached')}
       </strong>
     );
   }
   const due = sla.firstResponseDueAt ? t('slaFirstDue', { time: when(sla.firstResponseDueAt, lang) }) : sla.resolutionDueAt ? t('slaResolveDue', { time: when(sla.resolutionDueAt, lang) }) : null;
-  return due ? <span className="inbox-sla">{due}</span> : null;
+  return due ? <span className="inbox-sla-state">{due}</span> : null;
 }
 
 export function useCsrfToken(): string {
