@@ -106,6 +106,8 @@ const schema = z
     FEEDBACK_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(20).default(5),
     /** Feedback submissions per IP address per hour through the web form (Open311 clients are counted per e-mail only). */
     FEEDBACK_RATE_PER_IP_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** Chats started (and messages left) per IP address per 10 minutes. */
+    CHAT_START_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
     /** Feedback submissions per e-mail address per hour (every channel). */
     FEEDBACK_RATE_PER_EMAIL_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
     /** Links allowed in one feedback description; more is treated as spam. */

@@ -255,7 +255,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   });
   services.canned = new CannedResponseService(db, audit);
   services.timeline = new TimelineService({ db, audit, inbox: services.agentInbox, feedbackItems: services.feedbackInboxItems });
-  services.chat = new ChatService({ db, audit, events, contentVersions, conversations: services.conversations });
+  services.chat = new ChatService({ db, audit, events, contentVersions, conversations: services.conversations, startsPerIp: config.CHAT_START_RATE_PER_IP });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -64,6 +64,7 @@ export function openSseStream(
   const close = () => {
     if (closed) return;
     closed = true;
+    clearTimeout(heartbeat);
     clearInterval(heartbeat);
     closers.delete(close);
     try {
@@ -72,14 +73,22 @@ export function openSseStream(
       raw.end();
     }
   };
-  const heartbeat = setInterval(() => {
+  const beat = () => {
     if (closed) return;
-    const beat = () => {
+    const comment = () => {
       if (!closed) raw.write(': heartbeat\n\n');
     };
-    if (!opts.alive) return beat();
-    opts.alive().then((ok) => (ok ? beat() : close()), beat);
-  }, SSE_LIMITS.heartbeatMs);
+    if (!opts.alive) return comment();
+    opts.alive().then((ok) => (ok ? comment() : close()), comment);
+  };
+  // Streams opened together (a deploy's reconnect wave) would beat together, and their
+  // liveness queries would arrive as one burst every interval: each stream's first beat
+  // comes at a random point of the first interval, which spreads them out for good.
+  let heartbeat: NodeJS.Timeout = setTimeout(() => {
+    beat();
+    heartbeat = setInterval(beat, SSE_LIMITS.heartbeatMs);
+    heartbeat.unref();
+  }, Math.random() * SSE_LIMITS.heartbeatMs);
   heartbeat.unref();
   closers.add(close);
   raw.on('close', close);

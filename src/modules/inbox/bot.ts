@@ -182,7 +182,9 @@ export class ChatBot {
 
   /** The hook registered with conversations.onResidentMessage. */
   async handle(conversation: Conversation, message: Message): Promise<void> {
-    if (message.authorKind !== 'resident' || conversation.channel !== 'chat') return;
+    // The conversation as the message's commit left it: most messages go to people, and
+    // those need no further look.
+    if (message.authorKind !== 'resident' || conversation.channel !== 'chat' || conversation.status !== 'bot') return;
     const { db, conversations } = this.deps;
     const tenantId = conversation.tenantId;
     const current = await conversations.get(db, tenantId, conversation.id);

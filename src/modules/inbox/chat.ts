@@ -65,7 +65,10 @@ export interface ChatAttachment {
  */
 export const FRAME_ANCESTORS_HEADER = 'x-aukio-frame-ancestors';
 
-/** Chat starts per IP address and window: enough for a library's shared address, not for a script. */
+/**
+ * Chat starts per IP address and window: enough for a library's shared address, not for a
+ * script. `max` is the default of CHAT_START_RATE_PER_IP.
+ */
 export const CHAT_START_LIMIT = { max: 30, windowMinutes: 10 } as const;
 /** Resident attachments: images and PDF, each at most this many bytes. */
 export const CHAT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -153,6 +156,8 @@ export interface ChatDeps {
   events: EventBus;
   contentVersions: ContentVersions;
   conversations: ConversationService;
+  /** CHAT_START_RATE_PER_IP: starts per IP address per CHAT_START_LIMIT.windowMinutes. */
+  startsPerIp: number;
 }
 
 export class ChatService {
@@ -294,7 +299,7 @@ export class ChatService {
       [tenantId, `start:${ip}`, CHAT_START_LIMIT.windowMinutes],
     );
     const row = r.rows[0];
-    if (row.count > CHAT_START_LIMIT.max) throw tooManyRequests(row.retry);
+    if (row.count > this.d.startsPerIp) throw tooManyRequests(row.retry);
   }
 
   // ── resident commands ──────────────────────────────────────────────────────────────
