@@ -70,6 +70,13 @@ export function registerJobs(services: Services) {
     },
   });
   services.jobs.define({
+    name: 'inbox.purge',
+    priority: 'bulk',
+    handler: async () => {
+      await services.chat.purgeUnsentUploads();
+    },
+  });
+  services.jobs.define({
     name: 'inbox.wake',
     priority: 'urgent',
     handler: async () => {
@@ -95,6 +102,8 @@ export async function scheduleJobs(services: Services) {
   await services.jobs.schedule('feedback.purge', '23 * * * *', { tenantId: 'system' });
   // Every minute: snoozed inbox conversations whose time has come reopen.
   await services.jobs.schedule('inbox.wake', '* * * * *', { tenantId: 'system' });
+  // Hourly: chat and agent uploads that no message took within a day.
+  await services.jobs.schedule('inbox.purge', '41 * * * *', { tenantId: 'system' });
   // Every minute: silent agents go offline; waiting conversations go to agents with room.
   await services.jobs.schedule('inbox.presence', '* * * * *', { tenantId: 'system' });
 }

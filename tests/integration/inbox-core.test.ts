@@ -124,6 +124,21 @@ for (const engine of engines()) {
       }
     });
 
+    it('purges uploads that no message took within a day, and keeps the rest', async () => {
+      const { conversation } = await start();
+      const add = (age: string) =>
+        app.services.db.query<{ id: string }>(
+          `insert into inbox_attachments (tenant_id, conversation_id, uploaded_by, filename, content_type, size, bytes, created_at)
+           values ($1, $2, 'resident', 'x.png', 'image/png', 1, '\\x00', now() - $3::interval) returning id`,
+          [tenantA, conversation.id, age],
+        );
+      const old = (await add('25 hours')).rows[0].id;
+      const fresh = (await add('1 hour')).rows[0].id;
+      expect(await app.services.chat.purgeUnsentUploads()).toBeGreaterThanOrEqual(1);
+      const left = await app.services.db.query<{ id: string }>('select id from inbox_attachments where id = any($1::uuid[])', [[old, fresh]]);
+      expect(left.rows.map((r) => r.id)).toEqual([fresh]);
+    });
+
     it('treats another tenant\'s conversation as missing', async () => {
       const { conversation } = await start();
       await expect(

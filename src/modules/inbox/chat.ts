@@ -389,6 +389,15 @@ export class ChatService {
    * Stores a resident's file for the next message: the type comes from the bytes (images
    * and PDF), photos lose their location metadata. Not linked to a message until sent.
    */
+  /**
+   * Uploads (resident's or agent's) that no message took within a day: the sender gave up
+   * or the tab closed. Their bytes are removed (an hourly job; every tenant).
+   */
+  async purgeUnsentUploads(): Promise<number> {
+    const r = await this.d.db.query(`delete from inbox_attachments where message_id is null and created_at < now() - interval '1 day'`);
+    return r.rowCount;
+  }
+
   async upload(c: Conversation, file: { filename: string; data: Uint8Array }): Promise<ChatAttachment> {
     if (c.status === 'resolved') throw new AppError('conflict', 409, { reason: 'ended' });
     const prepared = prepareAttachment({ filename: file.filename, data: file.data, keepLocation: false }, CHAT_ATTACHMENT_MAX_BYTES);
