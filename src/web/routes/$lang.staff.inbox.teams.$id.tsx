@@ -5,6 +5,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { requireConsoleRole, fieldId } from '../staff/admin-page.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
+import { WeeklyHoursTable } from '../staff/WeeklyHoursTable.tsx';
 import { InboxBreadcrumbs, InboxCheck, InboxField, inboxErrorText, useInboxAdminText, type IT } from '../staff/inbox-admin-ui.tsx';
 import { DAYS, formFields, inputFromState, splitHours, stateFromForm, stateFromTeam, type TeamFormState } from '../staff/inbox-team-form.ts';
 import type { InboxAdminKey } from '../i18n/inbox-admin.ts';
@@ -143,51 +144,20 @@ export default function InboxTeamEdit() {
         <p className="hint" id="hours-hint">
           {t('hoursHint')}
         </p>
-        <TableWrap label={t('sectionHours')}>
-          <table className="hours-table inbox-hours" aria-labelledby="hours-title">
-            <thead>
-              <tr>
-                <th scope="col">{t('colDay')}</th>
-                <th scope="col">{t('colOpens')}</th>
-                <th scope="col">{t('colCloses')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {DAYS.map((day) => (
-                <tr key={day}>
-                  <th scope="row">{t(day)}</th>
-                  {(['from', 'to'] as const).map((k) => {
-                    const name = `hours.${day}.${k}`;
-                    const e = err(name);
-                    return (
-                      <td key={k}>
-                        <input
-                          id={fieldId(name)}
-                          name={name}
-                          type="text"
-                          inputMode="numeric"
-                          pattern="[0-2][0-9]:[0-5][0-9]"
-                          size={6}
-                          maxLength={5}
-                          defaultValue={st.hours[day][k]}
-                          aria-label={t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(day) })}
-                          aria-invalid={e ? true : undefined}
-                          // The format is in the visible hint above the table, not a placeholder that vanishes.
-                          aria-describedby={e ? `hours-hint ${fieldId(name)}-error` : 'hours-hint'}
-                        />
-                        {e && (
-                          <p id={`${fieldId(name)}-error`} className="field-error">
-                            {e}
-                          </p>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <WeeklyHoursTable
+          label={t('sectionHours')}
+          className="hours-table inbox-hours"
+          titleId="hours-title"
+          hintId="hours-hint"
+          prefix="hours"
+          days={DAYS}
+          columns={{ day: t('colDay'), opens: t('colOpens'), closes: t('colCloses') }}
+          dayName={(day) => t(day)}
+          inputLabel={(k, day) => t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(day) })}
+          value={(day, k) => st.hours[day][k]}
+          error={err}
+          maxLength={5}
+        />
         {d.otherHours > 0 && <p className="info">{t('otherHoursKept', { count: d.otherHours })}</p>}
 
         <h2>{t('sectionSla')}</h2>
