@@ -5,8 +5,9 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { requireConsoleRole, fieldId } from '../staff/admin-page.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
+import { Field } from '../staff/catalog-edit-ui.tsx';
 import { WeeklyHoursTable } from '../staff/WeeklyHoursTable.tsx';
-import { InboxBreadcrumbs, InboxCheck, InboxField, inboxErrorText, useInboxAdminText, type IT } from '../staff/inbox-admin-ui.tsx';
+import { InboxBreadcrumbs, InboxCheck, inboxErrorText, useInboxAdminText, type IT } from '../staff/inbox-admin-ui.tsx';
 import { DAYS, formFields, inputFromState, splitHours, stateFromForm, stateFromTeam, type TeamFormState } from '../staff/inbox-team-form.ts';
 import type { InboxAdminKey } from '../i18n/inbox-admin.ts';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
@@ -123,7 +124,7 @@ export default function InboxTeamEdit() {
             </p>
           )}
           {LANGUAGES.map((l) => (
-            <InboxField key={l} name={`names.${l}`} label={t('nameIn', { language: t(LANG_KEY[l]) })} t={t}>
+            <Field key={l} name={`names.${l}`} label={t('nameIn', { language: t(LANG_KEY[l]) })} t={t}>
               {(aria) => (
                 <input
                   {...aria}
@@ -136,7 +137,7 @@ export default function InboxTeamEdit() {
                   defaultValue={st.names[l]}
                 />
               )}
-            </InboxField>
+            </Field>
           ))}
         </fieldset>
 
@@ -166,9 +167,9 @@ export default function InboxTeamEdit() {
         <SlaField t={t} name="resSla" label={t('fieldResolutionSla')} value={st.resSla} unit={st.resSlaUnit} error={err('resSla')} />
 
         <h2>{t('sectionSettings')}</h2>
-        <InboxField name="emailAddress" label={t('fieldEmail')} hint={t('emailHint')} error={err('emailAddress')} t={t}>
+        <Field name="emailAddress" label={t('fieldEmail')} hint={t('emailHint')} error={err('emailAddress')} t={t}>
           {(aria) => <input {...aria} name="emailAddress" type="email" autoComplete="off" maxLength={254} defaultValue={st.emailAddress} />}
-        </InboxField>
+        </Field>
         <InboxCheck name="autoAssign" label={t('fieldAutoAssign')} checked={st.autoAssign} />
         {d.isDefaultNow ? (
           <>
@@ -191,9 +192,9 @@ export default function InboxTeamEdit() {
             {err('isDefault')}
           </p>
         )}
-        <InboxField name="sortOrder" label={t('fieldOrder')} hint={t('orderHint')} error={err('sortOrder')} t={t}>
+        <Field name="sortOrder" label={t('fieldOrder')} hint={t('orderHint')} error={err('sortOrder')} t={t}>
           {(aria) => <input {...aria} name="sortOrder" type="number" min={0} max={10000} inputMode="numeric" defaultValue={st.sortOrder} />}
-        </InboxField>
+        </Field>
 
         <h2 id="members-title">{t('sectionMembers')}</h2>
         <p className="hint" id="members-hint">
