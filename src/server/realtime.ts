@@ -1,7 +1,7 @@
 import { AppError } from '../platform/errors.ts';
 import { tenantChannel, userChannel } from '../platform/events.ts';
 import type { ApiRoutes } from './app.ts';
-import { openSseStream, SSE_LIMITS } from './sse.ts';
+import { openSseStream, sessionStreamLimiter } from './sse.ts';
 
 /**
  * Server-Sent Events: GET /api/v1/events streams the realtime events of the signed-in
@@ -12,7 +12,7 @@ import { openSseStream, SSE_LIMITS } from './sse.ts';
  * (Chat and the agent inbox have their own streams, which do replay: src/modules/inbox.)
  */
 export const realtimeApi: ApiRoutes = (app, services) => {
-  const perSession = new Map<string, number>();
+  const perSession = sessionStreamLimiter();
 
   app.get('/api/v1/events', async (req, reply) => {
     const { actor, tenant } = req.aukio;
@@ -24,11 +24,7 @@ export const realtimeApi: ApiRoutes = (app, services) => {
 
     const sessionId = actor.sessionId;
     const userId = actor.kind === 'staff' ? actor.user.id : actor.resident.id;
-    const open = perSession.get(sessionId) ?? 0;
-    if (open >= SSE_LIMITS.maxPerSession) {
-      throw new AppError('too_many_requests', 429, undefined, { 'retry-after': String(Math.ceil(SSE_LIMITS.retryMs / 1000)) });
-    }
-    perSession.set(sessionId, open + 1);
+    const release = perSession.acquire(sessionId);
 
     const channels = [userChannel(tenant.id, userId)];
     if (actor.kind === 'staff') channels.push(tenantChannel(tenant.id));
@@ -37,9 +33,7 @@ export const realtimeApi: ApiRoutes = (app, services) => {
     const stream = openSseStream(app, reply, {
       onClose: () => {
         unsubscribe();
-        const left = (perSession.get(sessionId) ?? 1) - 1;
-        if (left > 0) perSession.set(sessionId, left);
-        else perSession.delete(sessionId);
+        release();
       },
       // The heartbeat also notices a session that was signed out (everywhere) or expired
       // while the stream was open, without extending it the way a page view does.

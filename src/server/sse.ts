@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../platform/errors.ts';
 
 /**
  * Server-Sent Events plumbing shared by every stream (GET /api/v1/events, the chat's
@@ -17,6 +18,29 @@ export const SSE_LIMITS = {
   /** Per session: a few tabs are normal; dozens mean a loop in a client. */
   maxPerSession: 5,
 };
+
+/**
+ * Counts the open streams of each session so one session cannot hold more than
+ * SSE_LIMITS.maxPerSession of a stream route. Each route keeps its own limiter.
+ */
+export function sessionStreamLimiter() {
+  const open = new Map<string, number>();
+  return {
+    /** Counts one more stream, or throws 429 with retry-after when the session has the maximum; call the returned function when the stream closes. */
+    acquire(sessionId: string): () => void {
+      const n = open.get(sessionId) ?? 0;
+      if (n >= SSE_LIMITS.maxPerSession) {
+        throw new AppError('too_many_requests', 429, undefined, { 'retry-after': String(Math.ceil(SSE_LIMITS.retryMs / 1000)) });
+      }
+      open.set(sessionId, n + 1);
+      return () => {
+        const left = (open.get(sessionId) ?? 1) - 1;
+        if (left > 0) open.set(sessionId, left);
+        else open.delete(sessionId);
+      };
+    },
+  };
+}
 
 /** Event types become the SSE `event:` field; anything but a simple word could break framing. */
 const EVENT_TYPE = /^[a-z][a-z0-9_.:-]{0,63}$/i;

@@ -1,5 +1,5 @@
 import type { ApiRoutes } from '../../server/app.ts';
-import { openSseStream, SSE_LIMITS } from '../../server/sse.ts';
+import { openSseStream, sessionStreamLimiter } from '../../server/sse.ts';
 import { userChannel } from '../../platform/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import { canSeeConversation, requireAgent } from './access.ts';
@@ -19,7 +19,7 @@ import { inboxChannel, teamChannel, type Message } from './model.ts';
  */
 export const agentStreamApi: ApiRoutes = (app, services) => {
   const { db, conversations } = services;
-  const perSession = new Map<string, number>();
+  const perSession = sessionStreamLimiter();
 
   app.get('/api/v1/inbox/stream', async (req, reply) => {
     const { tenant, actor } = req.aukio;
@@ -31,11 +31,7 @@ export const agentStreamApi: ApiRoutes = (app, services) => {
     if (typeof q.conversation === 'string' && q.conversation && (!viewed || !canSeeConversation(agent, viewed))) throw new AppError('not_found', 404);
 
     const sessionId = actor.sessionId;
-    const open = perSession.get(sessionId) ?? 0;
-    if (open >= SSE_LIMITS.maxPerSession) {
-      throw new AppError('too_many_requests', 429, undefined, { 'retry-after': String(Math.ceil(SSE_LIMITS.retryMs / 1000)) });
-    }
-    perSession.set(sessionId, open + 1);
+    const release = perSession.acquire(sessionId);
 
     const channels = [userChannel(tenant.id, agent.user.id), inboxChannel(tenant.id), ...agent.teamIds.map((t) => teamChannel(tenant.id, t))];
     if (viewed) channels.push(conversationStaffChannel(tenant.id, viewed.id));
@@ -81,9 +77,7 @@ export const agentStreamApi: ApiRoutes = (app, services) => {
     const stream = openSseStream(app, reply, {
       onClose: () => {
         unsubscribe();
-        const left = (perSession.get(sessionId) ?? 1) - 1;
-        if (left > 0) perSession.set(sessionId, left);
-        else perSession.delete(sessionId);
+        release();
       },
       alive: async () => {
         const s = await db.query('select 1 from sessions where id = $1 and tenant_id = $2 and expires_at > now()', [sessionId, tenant.id]);

@@ -164,7 +164,7 @@ export function toMessage(r: MessageRow): Message {
   };
 }
 
-interface TeamRow {
+export interface TeamRow {
   id: string;
   tenant_id: string;
   names: Team['names'];

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import type { AuditService } from '../audit/audit.ts';
 import { requireRoleOrScope } from '../identity/access.ts';
 import type { Actor } from '../identity/actor.ts';
-import type { ServiceHours } from '../catalog/model.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isUuid, parse } from '../../platform/validation.ts';
-import { toTeam } from './conversations.ts';
+import { toTeam, type TeamRow } from './conversations.ts';
 import type { Team } from './model.ts';
 
 /**
@@ -87,20 +86,8 @@ export interface StaffOption {
   capacity: number;
 }
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  names: Team['names'];
-  business_hours: ServiceHours[];
-  first_response_sla_minutes: number;
-  resolution_sla_minutes: number;
-  email_address: string | null;
-  auto_assign: boolean;
-  is_default: boolean;
-  sort_order: number;
-  active: boolean;
-  updated_at: Date | string;
-}
+/** The inbox_teams row that toTeam reads, plus the version stamp the editor checks. */
+type Row = TeamRow & { updated_at: Date | string };
 
 const DEFAULT_CAPACITY = 5;
 

@@ -4,9 +4,9 @@ import type { Channel, ServiceHours, Weekday } from '../../modules/catalog/model
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
-import { TableWrap } from '../components/TableWrap.tsx';
 import { useRoot } from '../root.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
+import { WeeklyHoursTable } from '../staff/WeeklyHoursTable.tsx';
 import { fieldId } from '../staff/admin-page.ts';
 import { unitOptionLabel } from '../staff/admin-ui.tsx';
 import {
@@ -309,50 +309,19 @@ export default function UnitEditor() {
           <p className="hint" id="weekly-hours-hint">
             {t('weeklyHoursHint')}
           </p>
-          <TableWrap label={t('weeklyHours')}>
-            <table className="hours-table" aria-labelledby="weekly-hours">
-              <thead>
-                <tr>
-                  <th scope="col">{t('colDay')}</th>
-                  <th scope="col">{t('colOpens')}</th>
-                  <th scope="col">{t('colCloses')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {DAYS.map((d) => (
-                  <tr key={d}>
-                    <th scope="row">{t(d)}</th>
-                    {(['from', 'to'] as const).map((k) => {
-                      const name = `hours.${d}.${k}`;
-                      const e = err(name);
-                      return (
-                        <td key={k}>
-                          <input
-                            id={fieldId(name)}
-                            name={name}
-                            type="text"
-                            inputMode="numeric"
-                            pattern="[0-2][0-9]:[0-5][0-9]"
-                            size={6}
-                            defaultValue={value(name, split.perDay[d]?.[k])}
-                            aria-label={t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(d) })}
-                            aria-invalid={e ? true : undefined}
-                            // The format (HH:MM) is said in the visible hint above the table, not in a placeholder that vanishes.
-                            aria-describedby={e ? `weekly-hours-hint ${fieldId(name)}-error` : 'weekly-hours-hint'}
-                          />
-                          {e && (
-                            <p id={`${fieldId(name)}-error`} className="field-error">
-                              {e}
-                            </p>
-                          )}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <WeeklyHoursTable
+            label={t('weeklyHours')}
+            className="hours-table"
+            titleId="weekly-hours"
+            hintId="weekly-hours-hint"
+            prefix="hours"
+            days={DAYS}
+            columns={{ day: t('colDay'), opens: t('colOpens'), closes: t('colCloses') }}
+            dayName={(d) => t(d)}
+            inputLabel={(k, d) => t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(d) })}
+            value={(d, k) => value(`hours.${d}.${k}`, split.perDay[d]?.[k])}
+            error={err}
+          />
           {split.other.length > 0 && <p className="info">{t('otherHoursKept', { count: split.other.length })}</p>}
 
           <h3>{t('exceptionalHours')}</h3>

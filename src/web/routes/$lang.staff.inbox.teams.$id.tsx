@@ -5,7 +5,9 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { requireConsoleRole, fieldId } from '../staff/admin-page.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { InboxBreadcrumbs, InboxCheck, InboxField, inboxErrorText, useInboxAdminText, type IT } from '../staff/inbox-admin-ui.tsx';
+import { Field } from '../staff/catalog-edit-ui.tsx';
+import { WeeklyHoursTable } from '../staff/WeeklyHoursTable.tsx';
+import { InboxBreadcrumbs, InboxCheck, inboxErrorText, useInboxAdminText, type IT } from '../staff/inbox-admin-ui.tsx';
 import { DAYS, formFields, inputFromState, splitHours, stateFromForm, stateFromTeam, type TeamFormState } from '../staff/inbox-team-form.ts';
 import type { InboxAdminKey } from '../i18n/inbox-admin.ts';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
@@ -122,7 +124,7 @@ export default function InboxTeamEdit() {
             </p>
           )}
           {LANGUAGES.map((l) => (
-            <InboxField key={l} name={`names.${l}`} label={t('nameIn', { language: t(LANG_KEY[l]) })} t={t}>
+            <Field key={l} name={`names.${l}`} label={t('nameIn', { language: t(LANG_KEY[l]) })} t={t}>
               {(aria) => (
                 <input
                   {...aria}
@@ -135,7 +137,7 @@ export default function InboxTeamEdit() {
                   defaultValue={st.names[l]}
                 />
               )}
-            </InboxField>
+            </Field>
           ))}
         </fieldset>
 
@@ -143,51 +145,20 @@ export default function InboxTeamEdit() {
         <p className="hint" id="hours-hint">
           {t('hoursHint')}
         </p>
-        <TableWrap label={t('sectionHours')}>
-          <table className="hours-table inbox-hours" aria-labelledby="hours-title">
-            <thead>
-              <tr>
-                <th scope="col">{t('colDay')}</th>
-                <th scope="col">{t('colOpens')}</th>
-                <th scope="col">{t('colCloses')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {DAYS.map((day) => (
-                <tr key={day}>
-                  <th scope="row">{t(day)}</th>
-                  {(['from', 'to'] as const).map((k) => {
-                    const name = `hours.${day}.${k}`;
-                    const e = err(name);
-                    return (
-                      <td key={k}>
-                        <input
-                          id={fieldId(name)}
-                          name={name}
-                          type="text"
-                          inputMode="numeric"
-                          pattern="[0-2][0-9]:[0-5][0-9]"
-                          size={6}
-                          maxLength={5}
-                          defaultValue={st.hours[day][k]}
-                          aria-label={t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(day) })}
-                          aria-invalid={e ? true : undefined}
-                          // The format is in the visible hint above the table, not a placeholder that vanishes.
-                          aria-describedby={e ? `hours-hint ${fieldId(name)}-error` : 'hours-hint'}
-                        />
-                        {e && (
-                          <p id={`${fieldId(name)}-error`} className="field-error">
-                            {e}
-                          </p>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <WeeklyHoursTable
+          label={t('sectionHours')}
+          className="hours-table inbox-hours"
+          titleId="hours-title"
+          hintId="hours-hint"
+          prefix="hours"
+          days={DAYS}
+          columns={{ day: t('colDay'), opens: t('colOpens'), closes: t('colCloses') }}
+          dayName={(day) => t(day)}
+          inputLabel={(k, day) => t(k === 'from' ? 'opensOn' : 'closesOn', { day: t(day) })}
+          value={(day, k) => st.hours[day][k]}
+          error={err}
+          maxLength={5}
+        />
         {d.otherHours > 0 && <p className="info">{t('otherHoursKept', { count: d.otherHours })}</p>}
 
         <h2>{t('sectionSla')}</h2>
@@ -196,9 +167,9 @@ export default function InboxTeamEdit() {
         <SlaField t={t} name="resSla" label={t('fieldResolutionSla')} value={st.resSla} unit={st.resSlaUnit} error={err('resSla')} />
 
         <h2>{t('sectionSettings')}</h2>
-        <InboxField name="emailAddress" label={t('fieldEmail')} hint={t('emailHint')} error={err('emailAddress')} t={t}>
+        <Field name="emailAddress" label={t('fieldEmail')} hint={t('emailHint')} error={err('emailAddress')} t={t}>
           {(aria) => <input {...aria} name="emailAddress" type="email" autoComplete="off" maxLength={254} defaultValue={st.emailAddress} />}
-        </InboxField>
+        </Field>
         <InboxCheck name="autoAssign" label={t('fieldAutoAssign')} checked={st.autoAssign} />
         {d.isDefaultNow ? (
           <>
@@ -221,9 +192,9 @@ export default function InboxTeamEdit() {
             {err('isDefault')}
           </p>
         )}
-        <InboxField name="sortOrder" label={t('fieldOrder')} hint={t('orderHint')} error={err('sortOrder')} t={t}>
+        <Field name="sortOrder" label={t('fieldOrder')} hint={t('orderHint')} error={err('sortOrder')} t={t}>
           {(aria) => <input {...aria} name="sortOrder" type="number" min={0} max={10000} inputMode="numeric" defaultValue={st.sortOrder} />}
-        </InboxField>
+        </Field>
 
         <h2 id="members-title">{t('sectionMembers')}</h2>
         <p className="hint" id="members-hint">

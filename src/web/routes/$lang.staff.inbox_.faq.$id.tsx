@@ -5,8 +5,8 @@ import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { requireConsoleRole } from '../staff/admin-page.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, Notice } from '../staff/catalog-edit-ui.tsx';
-import { BotField, errText, FAQ_ROLES, LANG_KEY, TryBot, tryFromUrl, useBotText } from '../staff/inbox-faq-ui.tsx';
+import { Breadcrumbs, Field, Notice } from '../staff/catalog-edit-ui.tsx';
+import { errText, FAQ_ROLES, LANG_KEY, TryBot, tryFromUrl, useBotText } from '../staff/inbox-faq-ui.tsx';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /**
@@ -143,9 +143,9 @@ export default function FaqEdit() {
             </p>
           )}
           {LANGUAGES.map((l) => (
-            <BotField key={l} name={`questions.${l}`} label={`${t('fieldQuestions')} (${t(LANG_KEY[l])})`} error={err(`questions.${l}`)} t={t}>
+            <Field key={l} name={`questions.${l}`} label={`${t('fieldQuestions')} (${t(LANG_KEY[l])})`} error={err(`questions.${l}`)} t={t}>
               {(aria) => <textarea {...aria} rows={4} lang={l} defaultValue={st.questions[l]} />}
-            </BotField>
+            </Field>
           ))}
         </fieldset>
         <fieldset className="field">
@@ -158,12 +158,12 @@ export default function FaqEdit() {
             </p>
           )}
           {LANGUAGES.map((l) => (
-            <BotField key={l} name={`answers.${l}`} label={`${t('fieldAnswers')} (${t(LANG_KEY[l])})`} error={err(`answers.${l}`)} t={t}>
+            <Field key={l} name={`answers.${l}`} label={`${t('fieldAnswers')} (${t(LANG_KEY[l])})`} error={err(`answers.${l}`)} t={t}>
               {(aria) => <textarea {...aria} rows={4} lang={l} maxLength={4000} defaultValue={st.answers[l]} />}
-            </BotField>
+            </Field>
           ))}
         </fieldset>
-        <BotField name="serviceId" label={t('fieldService')} hint={t('serviceHint')} error={err('serviceId')} t={t}>
+        <Field name="serviceId" label={t('fieldService')} hint={t('serviceHint')} error={err('serviceId')} t={t}>
           {(aria) => (
             <select {...aria} defaultValue={st.serviceId}>
               <option value="">{t('noService')}</option>
@@ -174,7 +174,7 @@ export default function FaqEdit() {
               ))}
             </select>
           )}
-        </BotField>
+        </Field>
         <div className="field checkbox">
           <input id="f-active" type="checkbox" name="active" value="1" defaultChecked={st.active} />
           <label htmlFor="f-active">{t('fieldActive')}</label>

@@ -131,7 +131,8 @@ export function Field(props: {
   hint?: ReactNode;
   error?: string;
   wide?: boolean;
-  t: T;
+  /** Any console dictionary with `errorPrefix` will do (the bot FAQ pages use it too). */
+  t: (key: 'errorPrefix') => string;
   children: (aria: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
 }) {
   const id = fieldId(props.name);

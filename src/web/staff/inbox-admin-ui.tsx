@@ -23,43 +23,6 @@ export function InboxBreadcrumbs({ t, items }: { t: IT; items: { href?: string; 
   return <Breadcrumbs t={(k) => t(k)} items={items} />;
 }
 
-/** Label, optional hint, control and error tied together with aria-describedby and aria-invalid. */
-export function InboxField({
-  name,
-  label,
-  hint,
-  error,
-  t,
-  children,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  t: IT;
-  children: (aria: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
-}) {
-  const id = fieldId(name);
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          <span className="visually-hidden">{t('errorPrefix')} </span>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
 export function InboxCheck({ name, label, checked, value = '1', describedBy }: { name: string; label: string; checked: boolean; value?: string; describedBy?: string }) {
   const id = fieldId(`${name}-${value}`);
   return (

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { describeBotMessage } from '../../modules/inbox/bot.ts';
 import type { MessageData } from '../../modules/inbox/model.ts';
 import type { Role } from '../../modules/identity/actor.ts';
@@ -7,11 +6,12 @@ import type { RequestContext } from '../../server/context.ts';
 import { translator } from '../i18n/define.ts';
 import { inboxBot, type InboxBotKey } from '../i18n/inbox-bot.ts';
 import { useLang } from '../root.tsx';
-import { fieldId } from './admin-page.ts';
+import { Field } from './catalog-edit-ui.tsx';
 
 /**
- * Shared pieces of the bot FAQ pages: texts, the editor roles, field markup wired to its
- * errors, and "try the bot" (a GET form, so it works without JavaScript and changes nothing).
+ * Shared pieces of the bot FAQ pages: texts, the editor roles and "try the bot" (a GET
+ * form, so it works without JavaScript and changes nothing). Fields use the console's
+ * shared Field from catalog-edit-ui.
  */
 
 export type BotT = ReturnType<typeof translator<(typeof inboxBot)['fi']>>;
@@ -26,35 +26,6 @@ export function errText(t: BotT, code: string | undefined): string | undefined {
   if (!code) return undefined;
   const key = `err_${code}` as InboxBotKey;
   return key in inboxBot.fi ? t(key) : t('err_invalid_type');
-}
-
-export function BotField(props: {
-  name: string;
-  label: ReactNode;
-  hint?: string;
-  error?: string;
-  t: BotT;
-  children: (aria: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
-}) {
-  const id = fieldId(props.name);
-  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.hint && (
-        <p id={`${id}-hint`} className="hint">
-          {props.hint}
-        </p>
-      )}
-      {props.children({ id, name: props.name, 'aria-describedby': describedBy, 'aria-invalid': props.error ? true : undefined })}
-      {props.error && (
-        <p id={`${id}-error`} className="field-error">
-          <span className="visually-hidden">{props.t('errorPrefix')} </span>
-          {props.error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export interface TryResult {
@@ -99,10 +70,10 @@ export function TryBot({ t, lang, action, result }: { t: BotT; lang: Lang; actio
       <h2 id="bot-try-title">{t('tryTitle')}</h2>
       <p>{t('tryIntro')}</p>
       <form method="get" action={action}>
-        <BotField name="try" label={t('tryLabel')} t={t}>
+        <Field name="try" label={t('tryLabel')} t={t}>
           {(aria) => <textarea {...aria} rows={2} maxLength={4000} defaultValue={result?.text ?? ''} />}
-        </BotField>
-        <BotField name="tryLang" label={t('tryLang')} t={t}>
+        </Field>
+        <Field name="tryLang" label={t('tryLang')} t={t}>
           {(aria) => (
             <select {...aria} defaultValue={result?.lang ?? lang}>
               {LANGUAGES.map((l) => (
@@ -112,7 +83,7 @@ export function TryBot({ t, lang, action, result }: { t: BotT; lang: Lang; actio
               ))}
             </select>
           )}
-        </BotField>
+        </Field>
         <button type="submit">{t('trySubmit')}</button>
       </form>
       {result && (
