@@ -101,7 +101,7 @@ describeE2E('staff console in Chromium (sign-in, every page in fi and sv, axe)',
     await page.getByRole('button', { name: /^(Kirjaudu ulos|Logga ut)$/ }).click();
     await page.waitForLoadState('load');
     await visit(page, `${o}/fi/staff/users`, { path: /^\/fi\/staff\/sign-in\?next=/ });
-  });
+  }, 420_000);
 
   test('password reset by e-mail: request, the captured message in the outbox, the reset page', async (ctx) => {
     if (!present || !(await routeExists(e2e, '/fi/staff/forgot-password'))) return ctx.skip();
