@@ -7,7 +7,7 @@ import { fieldId } from './admin-page.ts';
  * team form: one row per weekday with an "opens" and a "closes" HH:MM text input named
  * `${prefix}.${day}.from|to`. The heading and the format hint stay in each page (their
  * levels and wording differ); the table points at them through titleId and hintId, so
- * the hint is read with every input instead of living in a vanishing placeholder.
+ * the hint is read with every input instead of living in input text that disappears on typing.
  */
 export function WeeklyHoursTable(props: {
   /** Accessible name of the scroll container. */
