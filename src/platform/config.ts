@@ -112,6 +112,12 @@ const schema = z
     FEEDBACK_RATE_PER_EMAIL_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
     /** Links allowed in one feedback description; more is treated as spam. */
     FEEDBACK_MAX_LINKS: z.coerce.number().int().min(0).max(100).default(2),
+    /** Largest newsroom image or attachment (bytes): images (JPEG, PNG, WebP, GIF) and PDF. */
+    NEWS_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(15 * 1024 * 1024),
+    /** Newsletter sending rate in messages per second (0 = as fast as the SMTP server takes them); a campaign may set a lower one. */
+    NEWSLETTER_RATE_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
+    /** Parallel SMTP connections of a newsletter send. */
+    NEWSLETTER_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
     /**

@@ -332,6 +332,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
         ['/:lang/feedback/new', feedbackFormLimit],
         // The chat page without JavaScript posts a file with its message.
         ['/:lang/chat', CHAT_ATTACHMENT_MAX_BYTES + config.BODY_LIMIT],
+        // Newsroom editors upload images and attachments on the item page and the image bank.
+        ['/:lang/staff/news/:id', config.NEWS_MEDIA_MAX_BYTES + config.BODY_LIMIT],
+        ['/:lang/staff/news/images', config.NEWS_MEDIA_MAX_BYTES + config.BODY_LIMIT],
       ] as const) {
         web.route({ method: 'POST', url, bodyLimit, handler: pageHandler });
       }

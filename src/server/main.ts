@@ -106,6 +106,8 @@ export async function scheduleJobs(services: Services) {
   await services.jobs.schedule('inbox.purge', '41 * * * *', { tenantId: 'system' });
   // Every minute: silent agents go offline; waiting conversations go to agents with room.
   await services.jobs.schedule('inbox.presence', '* * * * *', { tenantId: 'system' });
+  // Every minute: scheduled news and lapsed embargoes are published (each also has its own job at its moment).
+  await services.jobs.schedule('newsroom.release', '* * * * *', { tenantId: 'system' });
 }
 
 async function main() {

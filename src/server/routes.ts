@@ -23,6 +23,7 @@ import { faqApi } from '../modules/inbox/faq-api.ts';
 import { inboxAdminApi } from '../modules/inbox/admin-api.ts';
 import { agentInboxApi } from '../modules/inbox/agent-api.ts';
 import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
+import { newsroomApi } from '../modules/newsroom/api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -50,4 +51,5 @@ export const apiRoutes: ApiRoutes[] = [
   inboxAdminApi,
   agentInboxApi,
   chatResidentApi,
+  newsroomApi,
 ];

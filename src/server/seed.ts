@@ -1,6 +1,7 @@
 import { seedDemoFeedback } from './demo/feedback.ts';
 import { seedDemoInbox } from './demo/inbox.ts';
 import { seedDemoFaq } from './demo/faq.ts';
+import { DEMO_PUBLISHER, seedDemoNews } from './demo/news.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -21,7 +22,9 @@ export const DEMO_ACCOUNTS = {
     { tenant: 'esimerkkila', email: 'paivakoti@esimerkkila.fi', name: 'Pirjo Päiväkoti', roles: 'unit staff (Päiväkoti Satakieli)' },
     { tenant: 'esimerkkila', email: 'moderaattori@esimerkkila.fi', name: 'Mikko Moderaattori', roles: 'moderator' },
     // Created by the feedback seed (src/server/demo/feedback.ts) with its unit.
-    { tenant: 'esimerkkila', email: 'katu@esimerkkila.fi', name: 'Kalle Katu', roles: 'unit staff (Street maintenance)', feedbackSeed: true },
+    { tenant: 'esimerkkila', email: 'katu@esimerkkila.fi', name: 'Kalle Katu', roles: 'unit staff (Street maintenance)', seededElsewhere: true },
+    // Created by the newsroom seed (src/server/demo/news.ts): approves and publishes news.
+    { tenant: 'esimerkkila', email: DEMO_PUBLISHER.email, name: DEMO_PUBLISHER.name, roles: 'publisher', seededElsewhere: true },
     { tenant: 'jarvikyla', email: 'admin@jarvikyla.fi', name: 'Jaana Järvinen', roles: 'tenant admin (Järvikylä)' },
   ],
 };
@@ -118,7 +121,7 @@ export async function seedDemo(services: Services): Promise<void> {
       const services_ = await unit('department', { fi: 'Asiakaspalvelu', sv: 'Kundtjänst', en: 'Customer service' }, null);
       await unit('service_point', { fi: 'Palvelupiste Torikulma', sv: 'Servicepunkten Torghörnet', en: 'Torikulma service point' }, services_);
 
-      for (const a of DEMO_ACCOUNTS.staff.filter((s) => s.tenant === t.slug && !('feedbackSeed' in s))) {
+      for (const a of DEMO_ACCOUNTS.staff.filter((s) => s.tenant === t.slug && !('seededElsewhere' in s))) {
         const u = await tx.query<{ id: string }>(
           'insert into staff_users (tenant_id, email, name, password_hash) values ($1,$2,$3,$4) returning id',
           [tenantId, a.email, a.name, passwordHash],
@@ -173,6 +176,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727275)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoFaq(tx, r.rows[0].id, t.slug);
+    });
+  }
+  // Newsroom topics, the demo publisher and published items (after the catalog: items link to services).
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoNews(tx, r.rows[0].id, t.slug, passwordHash);
     });
   }
 }

@@ -42,6 +42,8 @@ import { CannedResponseService } from '../modules/inbox/canned.ts';
 import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
+import { NewsroomService } from '../modules/newsroom/items.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
 import { EventBus } from '../platform/events.ts';
@@ -129,6 +131,10 @@ export interface Services {
   timeline: TimelineService;
   /** Resident chat: availability, queue, attachments, transcript, rating, leave-a-message, settings. */
   chat: ChatService;
+  /** The application's clock (a ManualClock in tests that move time): embargoes and scheduled publishing read it. */
+  clock: Clock;
+  /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
+  newsroom: NewsroomService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -157,7 +163,7 @@ export class Mailer {
   }
 }
 
-export async function createServices(config: Config, log: Logger, opts: { db?: Db } = {}): Promise<Services> {
+export async function createServices(config: Config, log: Logger, opts: { db?: Db; clock?: Clock } = {}): Promise<Services> {
   const db = opts.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX }));
   await migrate(db);
   const jobs = new JobQueue(db, log);
@@ -256,6 +262,17 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
   services.canned = new CannedResponseService(db, audit);
   services.timeline = new TimelineService({ db, audit, inbox: services.agentInbox, feedbackItems: services.feedbackInboxItems });
   services.chat = new ChatService({ db, audit, events, contentVersions, conversations: services.conversations, startsPerIp: config.CHAT_START_RATE_PER_IP });
+  services.clock = opts.clock ?? systemClock;
+  services.newsroom = new NewsroomService({
+    db,
+    audit,
+    events,
+    jobs,
+    contentVersions,
+    clock: services.clock,
+    log,
+    maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
+  });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -4,6 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Result as AxeResult } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
+import type { Clock } from '../../src/platform/clock.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -53,10 +54,10 @@ export interface E2E {
 }
 
 /** One app and one browser per test file; call close() in afterAll. */
-export async function startE2E(opts: { env?: Record<string, string> } = {}): Promise<E2E> {
+export async function startE2E(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<E2E> {
   // env: configuration of this file's app. Maps are off unless a file brings its own local
   // tile server: no test may fetch tiles from the outside world.
-  const app = await startTestApp('pglite', { env: { MAP_TILE_URL: 'none', ...opts.env } });
+  const app = await startTestApp('pglite', { env: { MAP_TILE_URL: 'none', ...opts.env }, ...(opts.clock ? { clock: opts.clock } : {}) });
   // Launched on first use: a suite that finds its routes missing never starts Chromium.
   let browser: Promise<Browser> | undefined;
   const launch = () => (browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 }));

@@ -9,6 +9,7 @@ import { seedDemo } from '../../src/server/seed.ts';
 import { createServices, type Services } from '../../src/server/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/log.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { createTestDb, type TestEngine } from './engines.ts';
 
 export interface TestApp {
@@ -39,6 +40,8 @@ export async function startTestApp(
     databaseUrl?: string;
     /** Test-only jobs, defined before the queue starts (queues are created at start). */
     defineJobs?: (services: Services) => void;
+    /** The app's clock (a ManualClock to move time, e.g. past an embargo). */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const testDb = opts.databaseUrl ? undefined : await createTestDb(engine);
@@ -54,7 +57,7 @@ export async function startTestApp(
     ...opts.env,
   });
   const log = createLogger(config.LOG_LEVEL);
-  const services = await createServices(config, log, testDb ? { db: testDb.db } : {});
+  const services = await createServices(config, log, { ...(testDb ? { db: testDb.db } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   registerJobs(services);
   opts.defineJobs?.(services);
   await services.jobs.start();

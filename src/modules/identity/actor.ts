@@ -1,5 +1,5 @@
 /** Who is acting in a request. Every command takes one; authorization reads it. */
-export const ROLES = ['tenant_admin', 'communications', 'customer_service', 'unit_staff', 'moderator'] as const;
+export const ROLES = ['tenant_admin', 'communications', 'customer_service', 'unit_staff', 'moderator', 'publisher'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface RoleGrant {

@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../platform/http.ts';
 import type { ApiRoutes } from '../../server/app.ts';
 import { linkOrigin } from '../identity/staff-users.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -78,7 +79,7 @@ export const agentInboxApi: ApiRoutes = (app, services) => {
     const a = await inbox.attachment(actor, tenant.id, req.params.id, req.params.attachmentId, ctx(req));
     return reply
       .header('content-type', a.contentType)
-      .header('content-disposition', attachmentDisposition(a.filename))
+      .header('content-disposition', contentDisposition('attachment', a.filename))
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'private, no-store')
@@ -134,8 +135,3 @@ export const agentInboxApi: ApiRoutes = (app, services) => {
 
 const notFound = () => new AppError('not_found', 404);
 
-/** Always a download, with the name in ASCII and in UTF-8 (RFC 6266). */
-export function attachmentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}

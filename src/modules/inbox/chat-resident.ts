@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../platform/http.ts';
 import type { ApiRoutes } from '../../server/app.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLang, type Lang } from '../../platform/i18n.ts';
@@ -14,10 +15,6 @@ import { CHAT_ATTACHMENT_MAX_BYTES } from './chat.ts';
 /** Headers of a private download: never cached by others, never sniffed, never framed as a page. */
 const PRIVATE = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 
-export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 /** The embed script's own words (the button and the frame's title), per language. */
 const EMBED_LABELS = {

@@ -79,4 +79,13 @@ const DESCRIPTION = {
   navInboxFaq: 'descInboxFaq',
   navInboxReports: 'descInboxReports',
   navInboxSettings: 'descInboxSettings',
+  navNews: 'descNews',
+  navNewsTopics: 'descNewsTopics',
+  navNewsImages: 'descNewsImages',
+  navPressContacts: 'descPressContacts',
+  navMediaContacts: 'descMediaContacts',
+  navNewsChannels: 'descNewsChannels',
+  navNewsletters: 'descNewsletters',
+  navSubscribers: 'descSubscribers',
+  navSignage: 'descSignage',
 } as const satisfies Record<StaffNavItem['label'], string>;

@@ -33,7 +33,16 @@ export interface StaffNavItem {
     | 'navInboxCanned'
     | 'navInboxFaq'
     | 'navInboxReports'
-    | 'navInboxSettings';
+    | 'navInboxSettings'
+    | 'navNews'
+    | 'navNewsTopics'
+    | 'navNewsImages'
+    | 'navPressContacts'
+    | 'navMediaContacts'
+    | 'navNewsChannels'
+    | 'navNewsletters'
+    | 'navSubscribers'
+    | 'navSignage';
   /** null = every signed-in staff member. */
   roles: Role[] | null;
 }
@@ -65,6 +74,15 @@ export const STAFF_NAV: StaffNavItem[] = [
   { path: '/inbox/faq', label: 'navInboxFaq', roles: ['customer_service', 'communications'] },
   { path: '/inbox/teams', label: 'navInboxTeams', roles: ['tenant_admin'] },
   { path: '/inbox/settings', label: 'navInboxSettings', roles: ['tenant_admin'] },
+  { path: '/news', label: 'navNews', roles: ['communications', 'publisher'] },
+  { path: '/news/topics', label: 'navNewsTopics', roles: ['communications', 'publisher'] },
+  { path: '/news/images', label: 'navNewsImages', roles: ['communications', 'publisher'] },
+  { path: '/news/press-contacts', label: 'navPressContacts', roles: ['communications', 'publisher'] },
+  { path: '/news/media-contacts', label: 'navMediaContacts', roles: ['communications', 'publisher'] },
+  { path: '/news/channels', label: 'navNewsChannels', roles: ['communications', 'publisher'] },
+  { path: '/newsletters', label: 'navNewsletters', roles: ['communications', 'publisher'] },
+  { path: '/newsletters/subscribers', label: 'navSubscribers', roles: ['communications', 'publisher'] },
+  { path: '/signage', label: 'navSignage', roles: ['communications', 'unit_staff'] },
 ];
 
 export function visibleNav(roles: string[]): StaffNavItem[] {
