@@ -43,6 +43,7 @@ import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
+import { IntranetService } from '../modules/newsroom/intranet.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -135,6 +136,8 @@ export interface Services {
   clock: Clock;
   /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
   newsroom: NewsroomService;
+  /** Staff intranet: bulletins targeted by org unit on the console home, must-read confirmations and their report. */
+  intranet: IntranetService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -273,6 +276,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     log,
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
+  services.intranet = new IntranetService({ db, audit, newsroom: services.newsroom });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -5,6 +5,9 @@ import { ROLE_LABEL, staff } from '../i18n/staff.ts';
 import { pageLang, requireStaffPage, type LoaderArgs } from '../server-helpers.ts';
 import { UnitName } from '../staff/admin-ui.tsx';
 import { visibleNav, type StaffNavItem } from '../staff/nav.ts';
+import { newsStaff } from '../i18n/news-staff.ts';
+import { Notice } from '../staff/catalog-edit-ui.tsx';
+import { BulletinCard, type BulletinView } from '../staff/news-ui.tsx';
 
 /** Console home: who you are and what you may do here. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -14,20 +17,51 @@ export async function loader({ context, params, request }: LoaderArgs) {
     context.tenant.id,
     user.grants.flatMap((g) => (g.orgUnitId ? [g.orgUnitId] : [])),
   );
+  const bulletins = await context.services.intranet.bulletinsFor(context.actor);
   return {
     lang,
+    confirmed: new URL(request.url).searchParams.get('notice') === 'confirmed',
+    bulletins: bulletins.map(
+      ({ item, confirmedAt }): BulletinView => ({
+        id: item.id,
+        title: item.title,
+        lead: item.lead,
+        body: {},
+        kind: item.kind,
+        mustRead: item.mustRead,
+        publishedAt: item.publishedAt,
+        confirmedAt,
+      }),
+    ),
     name: user.name,
     grants: user.grants.map((g) => ({ role: g.role, unit: g.orgUnitId ? pick(unitName.get(g.orgUnitId), lang) : null })),
   };
 }
 
 export default function StaffHome() {
-  const { lang, name, grants } = useLoaderData<typeof loader>();
+  const { lang, name, grants, bulletins, confirmed } = useLoaderData<typeof loader>();
   const t = translator(staff, lang);
+  const nt = translator(newsStaff, lang);
   return (
     <>
       <title>{t('consoleTitle')}</title>
       <h1>{t('welcome', { name })}</h1>
+      {/* The intranet: bulletins for this person, unconfirmed must-reads first. */}
+      <section aria-labelledby="bulletins" className="news-bulletins">
+        <h2 id="bulletins">{nt('bulletinsTitle')}</h2>
+        {confirmed && <Notice>{nt('readConfirmed')}</Notice>}
+        {bulletins.length === 0 ? (
+          <p>{nt('noBulletins')}</p>
+        ) : (
+          <ul className="news-bulletin-list">
+            {bulletins.map((b) => (
+              <li key={b.id}>
+                <BulletinCard b={b} lang={lang} t={nt} back={`/${lang}/staff`} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <h2>{t('yourRoles')}</h2>
       <ul>
         {grants.map((g, i) => (
