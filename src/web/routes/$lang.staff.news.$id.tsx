@@ -670,7 +670,7 @@ function MediaSection({ d, t, kind, failure, readOnly }: { d: Data; t: NT; kind:
                     <Form method="post" reloadDocument>
                       <CsrfField />
                       <input type="hidden" name="mediaId" value={m.id} />
-                      <button type="submit" name="intent" value="media_remove" className="secondary danger" aria-label={`${t('removeMedia')}: ${m.filename}`}>
+                      <button type="submit" name="intent" value="media_remove" className="danger" aria-label={`${t('removeMedia')}: ${m.filename}`}>
                         {t('removeMedia')}
                       </button>
                     </Form>
