@@ -106,10 +106,7 @@ export function BulletinCard({ b, lang, t, full, back, headingLevel = 3 }: { b: 
       <p className="news-meta">
         {b.mustRead && (
           <>
-            <strong className="badge news-must-read">
-              <span aria-hidden="true">❗ </span>
-              {t('mustRead')}
-            </strong>{' '}
+            <strong className="badge news-must-read">{t('mustRead')}</strong>{' '}
           </>
         )}
         {b.publishedAt && <time dateTime={b.publishedAt}>{t('published', { when: when(b.publishedAt, lang) })}</time>}
