@@ -24,6 +24,8 @@ export async function loader({ context, params, request }: LoaderArgs) {
       mustRead: item.mustRead,
       publishedAt: item.publishedAt,
       confirmedAt,
+      images: item.images.map((m) => ({ url: m.url, alt: m.alt, caption: m.caption, credit: m.credit })),
+      attachments: item.attachments.map((m) => ({ url: m.url, filename: m.filename, alt: m.alt })),
     };
     return { lang, b, confirmed: new URL(request.url).searchParams.get('notice') === 'confirmed' };
   });

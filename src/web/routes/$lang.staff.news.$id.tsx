@@ -161,6 +161,7 @@ export async function action({ context, params, request }: ActionArgs) {
         if (![...item.images, ...item.attachments].some((m) => m.id === mediaId)) throw new AppError('not_found', 404);
         return mediaId;
       };
+      const mediaAnchor = (mediaId: string) => (item.images.some((m) => m.id === mediaId) ? '#images' : '#attachments');
       const mediaMeta = () => ({
         alt: localizedFrom(form, 'alt', languages),
         caption: localizedFrom(form, 'caption', languages),
@@ -220,12 +221,17 @@ export async function action({ context, params, request }: ActionArgs) {
           await news.addMedia(context.actor, tenantId, { itemId: id, kind, filename: file.name, data: new Uint8Array(await file.arrayBuffer()), meta: mediaMeta() }, ctx);
           return back('media_added', kind === 'image' ? '#images' : '#attachments');
         }
-        case 'media_update':
-          await news.updateMedia(context.actor, tenantId, ownMedia(text(form, 'mediaId')), mediaMeta(), ctx);
-          return back('media_saved', '#images');
-        case 'media_remove':
-          await news.removeMedia(context.actor, tenantId, ownMedia(text(form, 'mediaId')), ctx);
-          return back('media_removed', '#images');
+        case 'media_update': {
+          const mediaId = ownMedia(text(form, 'mediaId'));
+          await news.updateMedia(context.actor, tenantId, mediaId, mediaMeta(), ctx);
+          return back('media_saved', mediaAnchor(mediaId));
+        }
+        case 'media_remove': {
+          const mediaId = ownMedia(text(form, 'mediaId'));
+          const anchor = mediaAnchor(mediaId);
+          await news.removeMedia(context.actor, tenantId, mediaId, ctx);
+          return back('media_removed', anchor);
+        }
         default:
           throw new AppError('validation_failed', 400, { fields: { intent: 'invalid' } });
       }
@@ -415,8 +421,8 @@ function EditForm({ d, t, readOnly, failure }: { d: Data; t: NT; readOnly: boole
     <Form method="post" reloadDocument noValidate className="news-edit">
       <CsrfField />
       <input type="hidden" name="updatedAt" value={item.updatedAt} />
+      {/* A disabled fieldset greys out every field at once in a state that cannot be edited. */}
       <fieldset disabled={readOnly} className="news-edit-fields">
-        <legend className="visually-hidden">{t('save')}</legend>
         {d.languages.map((l) => (
           <fieldset key={l} className="news-lang" lang={l}>
             <legend>{t('textsIn', { lang: t(LANG_KEY[l]) })}</legend>

@@ -85,6 +85,9 @@ export interface BulletinView {
   mustRead: boolean;
   publishedAt: string | null;
   confirmedAt: string | null;
+  /** The full view shows images (with their alt text and caption) and attachment links. */
+  images?: { url: string; alt: Localized; caption: Localized; credit: string | null }[];
+  attachments?: { url: string; filename: string; alt: Localized }[];
 }
 
 /**
@@ -112,7 +115,37 @@ export function BulletinCard({ b, lang, t, full, back, headingLevel = 3 }: { b: 
         {b.publishedAt && <time dateTime={b.publishedAt}>{t('published', { when: when(b.publishedAt, lang) })}</time>}
       </p>
       <LocalText value={b.lead} lang={lang} as="p" />
+      {full &&
+        b.images?.map((img) => {
+          const alt = pick(img.alt, lang);
+          const caption = pick(img.caption, lang);
+          return (
+            <figure key={img.url} className="news-figure">
+              <img src={img.url} alt={alt.text} lang={alt.lang !== lang ? alt.lang : undefined} />
+              {(caption.text || img.credit) && (
+                <figcaption>
+                  <span lang={caption.lang !== lang ? caption.lang : undefined}>{caption.text}</span>
+                  {img.credit && <span className="news-credit"> ({img.credit})</span>}
+                </figcaption>
+              )}
+            </figure>
+          );
+        })}
       {full && body.text && <div className="prose rich" lang={body.lang !== lang ? body.lang : undefined} dangerouslySetInnerHTML={{ __html: body.text }} />}
+      {full && b.attachments && b.attachments.length > 0 && (
+        <ul className="news-attachments">
+          {b.attachments.map((a) => {
+            const name = pick(a.alt, lang);
+            return (
+              <li key={a.url}>
+                <a href={`${a.url}?download=1`} lang={name.text && name.lang !== lang ? name.lang : undefined}>
+                  {name.text || a.filename}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       {b.mustRead &&
         (b.confirmedAt ? (
           <p className="news-confirmed">
