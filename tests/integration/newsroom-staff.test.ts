@@ -160,6 +160,16 @@ for (const engine of engines()) {
         /notice=media_saved/,
       );
       expect((await load(id)).images[0]).toMatchObject({ alt: { fi: 'Lapsia ja kirjoja' }, inImageBank: false });
+      // An attachment (PDF) with a title; a file that is neither image nor PDF is refused with its reason.
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+      await expectRedirect(
+        await post(await multipart({ _csrf: editor.csrf, intent: 'upload', kind: 'attachment', 'alt.fi': 'Ohjelma' }, { name: 'ohjelma.pdf', type: 'application/pdf', data: pdf })),
+        /notice=media_added#attachments$/,
+      );
+      expect((await load(id)).attachments).toEqual([expect.objectContaining({ filename: 'ohjelma.pdf', contentType: 'application/pdf', alt: { fi: 'Ohjelma' } })]);
+      const txt = await post(await multipart({ _csrf: editor.csrf, intent: 'upload', kind: 'attachment' }, { name: 'muistio.txt', type: 'text/plain', data: Buffer.from('hei') }));
+      expect(txt.status).toBe(415);
+      expect(await txt.text()).toContain('Tiedostotyyppiä ei tueta');
       // Someone else's media id is not this page's to touch.
       expect((await editor.post(`/fi/staff/news/${id}`, { intent: 'media_remove', mediaId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
 

@@ -161,6 +161,13 @@ export async function action({ context, params, request }: ActionArgs) {
         if (![...item.images, ...item.attachments].some((m) => m.id === mediaId)) throw new AppError('not_found', 404);
         return mediaId;
       };
+      // The form has the tenant's languages only; a text in another one (written through
+      // the API) must survive a save from this page, since the service replaces the whole object.
+      const keepOthers = (stored: Localized, typed: Localized): Localized => {
+        const out: Localized = { ...typed };
+        for (const l of LANGUAGES) if (!languages.includes(l) && stored[l]) out[l] = stored[l];
+        return out;
+      };
       const mediaAnchor = (mediaId: string) => (item.images.some((m) => m.id === mediaId) ? '#images' : '#attachments');
       const mediaMeta = () => ({
         alt: localizedFrom(form, 'alt', languages),
@@ -173,9 +180,9 @@ export async function action({ context, params, request }: ActionArgs) {
         case 'save': {
           const body: Record<string, unknown> = {
             updatedAt: text(form, 'updatedAt'),
-            title: localizedFrom(form, 'title', languages),
-            lead: localizedFrom(form, 'lead', languages),
-            body: localizedFrom(form, 'body', languages),
+            title: keepOthers(item.title, localizedFrom(form, 'title', languages)),
+            lead: keepOthers(item.lead, localizedFrom(form, 'lead', languages)),
+            body: keepOthers(item.body, localizedFrom(form, 'body', languages)),
             topics: strs(form, 'topics'),
             tags: text(form, 'tags')
               .split(',')
@@ -197,7 +204,7 @@ export async function action({ context, params, request }: ActionArgs) {
           if (item.kind === 'event') {
             moment('eventStartsAt');
             moment('eventEndsAt');
-            body.eventLocation = localizedFrom(form, 'eventLocation', languages);
+            body.eventLocation = keepOthers(item.eventLocation, localizedFrom(form, 'eventLocation', languages));
           }
           if (item.kind === 'press_release') moment('embargoUntil');
           moment('scheduledAt');
