@@ -213,7 +213,7 @@ for (const engine of engines()) {
       expect(old).toContain('<h4>Kirjaston satutunti</h4>');
     });
 
-    it('press releases: the embargo field and its rules shown next to it', async () => {
+    it('press releases: the embargo field and its rules next to it; approved with an embargo it waits, read-only, until unscheduled', async () => {
       const loc = await expectRedirect(await editor.post('/sv/staff/news/new', { kind: 'press_release', 'title.sv': 'Pressmeddelande' }), /\/sv\/staff\/news\//);
       const id = loc.split('/').pop()!.split('?')[0];
       const html = await (await editor.get(`/sv/staff/news/${id}`)).text();
@@ -226,6 +226,18 @@ for (const engine of engines()) {
       expect(await both.text()).toContain('Embargo och tidsinställd publicering kan inte användas samtidigt.');
       await expectRedirect(await editor.post(`/sv/staff/news/${id}`, { intent: 'save', updatedAt: item.updatedAt, 'title.sv': 'Pressmeddelande', embargoUntil: future }), /notice=saved/);
       expect(toLocalInput((await load(id)).embargoUntil)).toBe(future);
+      // Approved with the embargo: it waits as scheduled; the form is read-only, unscheduling is offered.
+      await editor.post(`/sv/staff/news/${id}`, { intent: 'transition', action: 'submit' });
+      const approvePage = await (await publisher.get(`/sv/staff/news/${id}`)).text();
+      expect(approvePage).toContain('Godkänn och tidsinställ');
+      await expectRedirect(await publisher.post(`/sv/staff/news/${id}`, { intent: 'transition', action: 'approve_publish' }), /notice=moved/);
+      expect((await load(id)).state).toBe('scheduled');
+      const waiting = await (await editor.get(`/sv/staff/news/${id}`)).text();
+      expect(waiting).toMatch(/<fieldset disabled="" class="news-edit-fields"/);
+      expect(waiting).toContain('value="unschedule"');
+      expect(waiting).toContain(`/sv/staff/news/${id}/deliveries`);
+      await expectRedirect(await editor.post(`/sv/staff/news/${id}`, { intent: 'transition', action: 'unschedule' }), /notice=moved/);
+      expect((await load(id)).state).toBe('approved');
       // News items have no embargo field at all.
       const news = (await app.services.newsroom.staffList(await actorOf(editor), tenantId, { kind: 'news', limit: 1 })).items[0];
       expect(await (await editor.get(`/fi/staff/news/${news.id}`)).text()).not.toContain('name="embargoUntil"');
