@@ -43,6 +43,8 @@ import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
+import { MediaListService } from '../modules/distribution/contacts.ts';
+import { DistributionService } from '../modules/distribution/distribution.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -135,6 +137,10 @@ export interface Services {
   clock: Clock;
   /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
   newsroom: NewsroomService;
+  /** The media distribution list: contacts by topic, the embargo list, journalists' double opt-in subscription. */
+  mediaList: MediaListService;
+  /** Distribution of publications: media e-mail (embargoed copies), Mastodon, signed webhook; deliveries with retries. */
+  distribution: DistributionService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -272,6 +278,20 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     clock: services.clock,
     log,
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
+  });
+  services.mediaList = new MediaListService({ db, audit, mail, tenancy, publicUrl: config.PUBLIC_URL });
+  services.distribution = new DistributionService({
+    db,
+    audit,
+    jobs,
+    clock: services.clock,
+    log,
+    email,
+    tenancy,
+    newsroom: services.newsroom,
+    mediaList: services.mediaList,
+    sessionSecret: config.SESSION_SECRET,
+    publicUrl: config.PUBLIC_URL,
   });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
