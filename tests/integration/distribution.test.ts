@@ -86,6 +86,8 @@ for (const engine of engines()) {
       admin = await staffClient(app, HOST_A, 'admin@esimerkkila.fi');
       agent = await staffClient(app, HOST_A, 'asiakaspalvelu@esimerkkila.fi');
       adminB = await staffClient(app, HOST_B, 'admin@jarvikyla.fi');
+      // The test keeps its own list: the demo contacts would receive the test's releases too.
+      await app.services.db.query('delete from media_contacts');
     }, 120_000);
     afterAll(async () => {
       await app?.close();

@@ -7,7 +7,7 @@ import type { Mailer } from '../../server/services.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isLang, LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
+import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { isUuid, parse } from '../../platform/validation.ts';
 import { mailText } from './mail-texts.ts';
 
@@ -243,13 +243,6 @@ export class MediaListService {
     });
   }
 
-  /** Whether an unsubscribe token is current (the page shows the button or "already removed"). */
-  async unsubscribeKnown(tenantId: string, token: string): Promise<boolean> {
-    if (!token || token.length > 100) return false;
-    const r = await this.d.db.query('select 1 from media_contacts where tenant_id = $1 and unsubscribe_token = $2', [tenantId, token]);
-    return r.rows.length > 0;
-  }
-
   /**
    * Removes the contact (the link in every mail; RFC 8058 one-click too). Idempotent: an
    * address already removed answers the same.
@@ -284,5 +277,3 @@ export class MediaListService {
     return r.rows[0] ? { ...fromRow(r.rows[0]), unsubscribeToken: r.rows[0].unsubscribe_token } : null;
   }
 }
-
-export const contactLanguage = (v: unknown): Lang => (isLang(v) ? v : 'fi');

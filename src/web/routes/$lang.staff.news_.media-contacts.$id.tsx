@@ -1,12 +1,12 @@
-import { Form, redirect, useActionData, useLoaderData } from 'react-router';
-import { AppError } from '../../platform/errors.ts';
+import { data, Form, redirect, useActionData, useLoaderData } from 'react-router';
+import { AppError, errorMessage } from '../../platform/errors.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs, Field } from '../staff/catalog-edit-ui.tsx';
 import { distError, langKey, useDistText } from '../staff/distribution-ui.tsx';
-import { pageLang, requireStaffPage, runAction, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
+import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** A media contact: new (/media-contacts/new) or existing; a plain form that works without JavaScript. */
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -46,8 +46,10 @@ export async function action({ context, params, request }: ActionArgs) {
     await s.save(context.actor, context.tenant.id, params.id === 'new' ? null : (params.id ?? ''), input, { ip: context.ip });
   } catch (e) {
     // 403/404 go to the error page; a refused form comes back with what was typed.
-    if (e instanceof AppError && (e.status === 403 || e.status === 404 || e.status === 401)) return runLoader(() => Promise.reject(e));
-    return runAction(lang, () => Promise.reject(e)).then((r) => ({ ...(r as object), values: input }));
+    if (!(e instanceof AppError)) throw e;
+    if (e.status === 401 || e.status === 403 || e.status === 404) throw data({ code: e.code }, { status: e.status });
+    const fields = (e.details?.fields as Record<string, string> | undefined) ?? {};
+    return data({ message: errorMessage(e.code, lang), fields, values: input }, { status: e.status });
   }
   return redirect(`/${lang}/staff/news/media-contacts?notice=saved`);
 }

@@ -26,6 +26,9 @@ export function distError(t: DT, code: string | undefined): string | undefined {
   return key in distribution.fi ? t(key) : t('err_invalid');
 }
 
+/** The kinds social channels take (the module's SOCIAL_KINDS; repeated because the browser bundle must not import server modules). */
+export const SOCIAL_KINDS = ['news', 'press_release', 'event'] as const;
+
 export const langKey = (l: Lang): DistributionKey => (l === 'fi' ? 'langFi' : l === 'sv' ? 'langSv' : 'langEn');
 
 /** Delivery status as a badge: the word carries the meaning, the colour only repeats it. */
