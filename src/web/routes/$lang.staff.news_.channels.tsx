@@ -120,7 +120,7 @@ export default function Channels() {
           </div>
         ))}
       {locked && <p className="info">{t('chAdminOnly')}</p>}
-      <Form method="post" reloadDocument noValidate className="dist-form">
+      <Form method="post" action={`/${lang}/staff/news/channels`} reloadDocument noValidate className="dist-form">
         <CsrfField />
         <section aria-labelledby="ch-mastodon" className="dist-channel">
           <h2 id="ch-mastodon">{t('chMastodon')}</h2>
@@ -194,7 +194,7 @@ export default function Channels() {
           </button>
         </p>
       </Form>
-      <Form method="post" reloadDocument className="dist-tests">
+      <Form method="post" action={`/${lang}/staff/news/channels`} reloadDocument className="dist-tests">
         <CsrfField />
         <button type="submit" name="intent" value="test-mastodon" className="secondary" disabled={!s.mastodon.tokenSet}>
           {t('chTestMastodon')}
