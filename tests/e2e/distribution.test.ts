@@ -77,8 +77,8 @@ describeE2E('distribution: press subscription, media list, channels, deliveries'
     const page = await staffPage('viestinta@esimerkkila.fi');
     const o = e2e.origin(HOST_A);
     await visit(page, `${o}/fi/staff/news/media-contacts`);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Median jakelulista');
-    const table = page.getByRole('region', { name: 'Median jakelulista' });
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Jakelulista');
+    const table = page.getByRole('region', { name: 'Jakelulista' });
     expect(await table.getByRole('row').count()).toBeGreaterThanOrEqual(4);
     await screenshot(page, 'distribution-media-contacts');
     await page.getByLabel('Hae nimellä, osoitteella tai välineellä').fill('tidningen');
@@ -123,7 +123,7 @@ describeE2E('distribution: press subscription, media list, channels, deliveries'
     const page = await staffPage('admin@esimerkkila.fi');
     const o = e2e.origin(HOST_A);
     await visit(page, `${o}/fi/staff/news/channels`);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Jakelukanavat');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Julkaisukanavat');
     await page.getByLabel('Käytössä').first().check();
     await page.getByLabel('Palvelimen osoite').fill('not a url');
     await page.getByRole('button', { name: 'Tallenna asetukset' }).click();

@@ -190,16 +190,22 @@ export class MediaListService {
 
   /**
    * A journalist subscribes (public form). A new or still unconfirmed address gets a
-   * confirmation mail; nothing is sent for an address already confirmed, and the answer is
-   * the same either way, so the form does not tell who is on the list.
+   * confirmation mail (at most one per address in ten minutes); nothing is sent for an
+   * address already confirmed, and the answer is the same either way, so the form does not
+   * tell who is on the list.
    */
   async subscribe(tenantId: string, body: unknown, lang: Lang): Promise<void> {
     const input = parse(subscribeInput, body);
     const language = input.language ?? lang;
     await this.d.db.transaction(async (tx) => {
       const topics = await this.knownTopics(tx, tenantId, input.topics);
-      const existing = await tx.query<Row>('select id, confirmed from media_contacts where tenant_id = $1 and lower(email) = $2', [tenantId, input.email]);
-      if (existing.rows[0]?.confirmed) return;
+      const existing = await tx.query<Row>(
+        `select id, confirmed, updated_at > now() - interval '10 minutes' as recent from media_contacts where tenant_id = $1 and lower(email) = $2`,
+        [tenantId, input.email],
+      );
+      // Confirmed already, or a confirmation went out minutes ago: nothing more to that
+      // mailbox (the form must not become a way to flood someone's inbox).
+      if (existing.rows[0]?.confirmed || existing.rows[0]?.recent) return;
       const token = randomToken(24);
       let id: string;
       if (existing.rows[0]) {

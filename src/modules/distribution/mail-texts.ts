@@ -1,4 +1,5 @@
 import type { Lang } from '../../platform/i18n.ts';
+import { toLocalInput } from '../newsroom/model.ts';
 
 /**
  * Texts of the distribution e-mails (press releases to media contacts, the subscription
@@ -8,18 +9,9 @@ import type { Lang } from '../../platform/i18n.ts';
 
 /** "1.12.2026" and "09.00" in Helsinki time, as Finnish newsrooms write them. */
 export function helsinkiParts(iso: string): { date: string; time: string } {
-  const parts: Record<string, string> = {};
-  const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Helsinki',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  for (const p of fmt.formatToParts(new Date(iso))) parts[p.type] = p.value;
-  return { date: `${Number(parts.day)}.${Number(parts.month)}.${parts.year}`, time: `${parts.hour}.${parts.minute}` };
+  const [date, time] = toLocalInput(iso).split('T');
+  const [y, m, d] = date.split('-');
+  return { date: `${Number(d)}.${Number(m)}.${y}`, time: time.replace(':', '.') };
 }
 
 export const MAIL_TEXT = {

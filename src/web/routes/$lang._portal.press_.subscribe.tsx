@@ -4,7 +4,7 @@ import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { Field } from '../staff/catalog-edit-ui.tsx';
-import { distError, langKey, useDistText } from '../staff/distribution-ui.tsx';
+import { Checks, distError, LanguageOptions, topicOptions, useDistText } from '../staff/distribution-ui.tsx';
 import { pageLang, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Journalists subscribe to press releases by topic (double opt-in). A plain form, no JavaScript needed. */
@@ -70,39 +70,30 @@ export default function PressSubscribe() {
       <Form method="post" reloadDocument noValidate className="dist-form">
         <CsrfField />
         <Field name="name" label={t('subName')} error={distError(t, fields.name)} t={t}>
-          {(a) => <input {...a} defaultValue={values?.name ?? ''} autoComplete="name" maxLength={200} required />}
+          {(a) => <input {...a} type="text" defaultValue={values?.name ?? ''} autoComplete="name" maxLength={200} required />}
         </Field>
         <Field name="email" label={t('subEmail')} error={distError(t, fields.email)} t={t}>
           {(a) => <input {...a} type="email" defaultValue={values?.email ?? ''} autoComplete="email" maxLength={254} required />}
         </Field>
         <Field name="outlet" label={t('subOutlet')} error={distError(t, fields.outlet)} t={t}>
-          {(a) => <input {...a} defaultValue={values?.outlet ?? ''} autoComplete="organization" maxLength={200} required />}
+          {(a) => <input {...a} type="text" defaultValue={values?.outlet ?? ''} autoComplete="organization" maxLength={200} required />}
         </Field>
         {d.topics.length > 0 && (
-          <fieldset className="dist-checks" aria-describedby="sub-topics-hint">
-            <legend>{t('subTopics')}</legend>
-            <p id="sub-topics-hint" className="hint">
-              {t('subTopicsHint')}
-            </p>
-            {d.topics.map((x) => (
-              <div className="checkbox" key={x.slug}>
-                <input type="checkbox" id={`topic-${x.slug}`} name="topics" value={x.slug} defaultChecked={values?.topics.includes(x.slug)} />
-                <label htmlFor={`topic-${x.slug}`} lang={x.name.lang !== lang ? x.name.lang : undefined}>
-                  {x.name.text || x.slug}
-                </label>
-              </div>
-            ))}
-          </fieldset>
+          <Checks
+            name="topics"
+            legend={t('subTopics')}
+            hint={t('subTopicsHint')}
+            error={distError(t, fields.topics)}
+            options={topicOptions(d.topics)}
+            chosen={values?.topics ?? []}
+            lang={lang}
+          />
         )}
         {d.languages.length > 1 && (
           <Field name="language" label={t('subLanguage')} t={t}>
             {(a) => (
               <select {...a} defaultValue={values?.language ?? lang}>
-                {d.languages.map((l) => (
-                  <option key={l} value={l}>
-                    {t(langKey(l))}
-                  </option>
-                ))}
+                <LanguageOptions languages={d.languages} t={t} />
               </select>
             )}
           </Field>

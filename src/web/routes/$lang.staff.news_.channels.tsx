@@ -5,7 +5,7 @@ import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs, Field, Notice } from '../staff/catalog-edit-ui.tsx';
-import { DeliveryTable, distError, langKey, SOCIAL_KINDS, useDistText } from '../staff/distribution-ui.tsx';
+import { Checks, DeliveryTable, distError, LanguageOptions, SOCIAL_KINDS, topicOptions, useDistText } from '../staff/distribution-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import type { DistributionKey } from '../i18n/distribution.ts';
 
@@ -88,17 +88,7 @@ export default function Channels() {
   const { lang, settings: s } = d;
   const fields = outcome?.kind === 'failed' ? outcome.fields : {};
   const locked = !s.canEditSecrets;
-  const kindChecks = (name: string, chosen: string[]) => (
-    <fieldset className="dist-checks">
-      <legend>{t('chKinds')}</legend>
-      {SOCIAL_KINDS.map((k) => (
-        <div className="checkbox" key={k}>
-          <input type="checkbox" id={`${name}-${k}`} name={name} value={k} defaultChecked={chosen.includes(k)} />
-          <label htmlFor={`${name}-${k}`}>{t(`kind_${k}` as DistributionKey)}</label>
-        </div>
-      ))}
-    </fieldset>
-  );
+  const kindOptions = SOCIAL_KINDS.map((k) => ({ value: k, label: { text: t(`kind_${k}` as DistributionKey), lang } }));
   return (
     <>
       <title>{t('chTitle')}</title>
@@ -149,29 +139,20 @@ export default function Channels() {
           <Field name="mastodonLanguage" label={t('chLanguage')} t={t}>
             {(a) => (
               <select {...a} defaultValue={s.mastodon.language}>
-                {LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {t(langKey(l))}
-                  </option>
-                ))}
+                <LanguageOptions languages={LANGUAGES} t={t} />
               </select>
             )}
           </Field>
-          {kindChecks('mastodonKinds', s.mastodon.kinds)}
-          <fieldset className="dist-checks" aria-describedby="mastodonTopics-hint">
-            <legend>{t('chTopics')}</legend>
-            <p id="mastodonTopics-hint" className="hint">
-              {t('chTopicsHint')}
-            </p>
-            {d.topics.map((x) => (
-              <div className="checkbox" key={x.slug}>
-                <input type="checkbox" id={`mastodonTopics-${x.slug}`} name="mastodonTopics" value={x.slug} defaultChecked={s.mastodon.topics.includes(x.slug)} />
-                <label htmlFor={`mastodonTopics-${x.slug}`} lang={x.name.lang !== lang ? x.name.lang : undefined}>
-                  {x.name.text || x.slug}
-                </label>
-              </div>
-            ))}
-          </fieldset>
+          <Checks name="mastodonKinds" legend={t('chKinds')} options={kindOptions} chosen={s.mastodon.kinds} lang={lang} />
+          <Checks
+            name="mastodonTopics"
+            legend={t('chTopics')}
+            hint={t('chTopicsHint')}
+            error={distError(t, fields.mastodonTopics)}
+            options={topicOptions(d.topics)}
+            chosen={s.mastodon.topics}
+            lang={lang}
+          />
         </section>
         <section aria-labelledby="ch-webhook" className="dist-channel">
           <h2 id="ch-webhook">{t('chWebhook')}</h2>
@@ -186,7 +167,7 @@ export default function Channels() {
           <Field name="webhookSecret" label={t('chSecret')} hint={s.webhook.secretSet ? t('chSecretSet') : t('chSecretNotSet')} error={distError(t, fields.webhookSecret)} t={t}>
             {(a) => <input {...a} type="password" defaultValue="" readOnly={locked} autoComplete="new-password" spellCheck={false} />}
           </Field>
-          {kindChecks('webhookKinds', s.webhook.kinds)}
+          <Checks name="webhookKinds" legend={t('chKinds')} options={kindOptions} chosen={s.webhook.kinds} lang={lang} />
         </section>
         <p>
           <button type="submit" name="intent" value="save">

@@ -5,7 +5,7 @@ import { formObject } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs, Field } from '../staff/catalog-edit-ui.tsx';
-import { distError, langKey, useDistText } from '../staff/distribution-ui.tsx';
+import { Checks, distError, LanguageOptions, topicOptions, useDistText } from '../staff/distribution-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** A media contact: new (/media-contacts/new) or existing; a plain form that works without JavaScript. */
@@ -84,29 +84,23 @@ export default function MediaContactEditor() {
       <Form method="post" reloadDocument noValidate className="dist-form">
         <CsrfField />
         <Field name="name" label={t('fieldName')} error={distError(t, fields.name)} t={t}>
-          {(a) => <input {...a} defaultValue={values.name ?? ''} autoComplete="off" maxLength={200} required />}
+          {(a) => <input {...a} type="text" defaultValue={values.name ?? ''} autoComplete="off" maxLength={200} required />}
         </Field>
         <Field name="email" label={t('fieldEmail')} error={distError(t, fields.email)} t={t}>
           {(a) => <input {...a} type="email" defaultValue={values.email ?? ''} autoComplete="off" maxLength={254} required />}
         </Field>
         <Field name="outlet" label={t('fieldOutlet')} error={distError(t, fields.outlet)} t={t}>
-          {(a) => <input {...a} defaultValue={values.outlet ?? ''} autoComplete="off" maxLength={200} />}
+          {(a) => <input {...a} type="text" defaultValue={values.outlet ?? ''} autoComplete="off" maxLength={200} />}
         </Field>
-        <fieldset className="dist-checks" aria-describedby="topics-hint">
-          <legend>{t('fieldTopics')}</legend>
-          <p id="topics-hint" className="hint">
-            {t('fieldTopicsHint')}
-          </p>
-          {fields.topics && <p className="field-error">{distError(t, fields.topics)}</p>}
-          {d.topics.map((x) => (
-            <div className="checkbox" key={x.slug}>
-              <input type="checkbox" id={`topic-${x.slug}`} name="topics" value={x.slug} defaultChecked={(values.topics ?? []).includes(x.slug)} />
-              <label htmlFor={`topic-${x.slug}`} lang={x.name.lang !== lang ? x.name.lang : undefined}>
-                {x.name.text || x.slug}
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        <Checks
+          name="topics"
+          legend={t('fieldTopics')}
+          hint={t('fieldTopicsHint')}
+          error={distError(t, fields.topics)}
+          options={topicOptions(d.topics)}
+          chosen={values.topics ?? []}
+          lang={lang}
+        />
         <div className="checkbox">
           <input type="checkbox" id="embargoList" name="embargoList" defaultChecked={values.embargoList ?? false} />
           <label htmlFor="embargoList">{t('fieldEmbargo')}</label>
@@ -114,11 +108,7 @@ export default function MediaContactEditor() {
         <Field name="language" label={t('fieldLanguage')} t={t}>
           {(a) => (
             <select {...a} defaultValue={values.language ?? lang}>
-              {LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {t(langKey(l))}
-                </option>
-              ))}
+              <LanguageOptions languages={LANGUAGES} t={t} />
             </select>
           )}
         </Field>

@@ -50,6 +50,7 @@ export function DeliveryTable({ deliveries, t, lang, showItem, caption }: { deli
             <th scope="col">{t('colStatus')}</th>
             <th scope="col">{t('colAttempts')}</th>
             <th scope="col">{t('colError')}</th>
+            <th scope="col">{t('colLink')}</th>
             <th scope="col">{t('colUpdated')}</th>
             {!showItem && <th scope="col">{t('colAction')}</th>}
           </tr>
@@ -65,21 +66,14 @@ export function DeliveryTable({ deliveries, t, lang, showItem, caption }: { deli
                 </td>
               )}
               <td>{t(`ch_${d.channel}` as DistributionKey)}</td>
-              <td className="dist-target">
-                {d.externalUrl ? (
-                  <a href={d.externalUrl} rel="noreferrer">
-                    {d.target}
-                  </a>
-                ) : (
-                  d.target
-                )}
-              </td>
+              <td className="dist-target">{d.target}</td>
               <td>{t(`phase_${d.phase}` as DistributionKey)}</td>
               <td>
                 <DeliveryStatusBadge status={d.status} t={t} />
               </td>
               <td>{d.attempts}</td>
               <td className="dist-error">{d.lastError ?? t('none')}</td>
+              <td>{d.externalUrl ? <a href={d.externalUrl} rel="noreferrer">{t('openStatus')}</a> : t('none')}</td>
               <td>{when(d.sentAt ?? d.updatedAt, lang)}</td>
               {!showItem && (
                 <td>
@@ -105,3 +99,66 @@ export function DeliveryTable({ deliveries, t, lang, showItem, caption }: { deli
   );
 }
 
+
+/**
+ * A group of checkboxes with one name (topics, kinds): a fieldset with its legend, an
+ * optional hint the fieldset points at, and an error under the legend.
+ */
+export function Checks({
+  name,
+  legend,
+  hint,
+  error,
+  options,
+  chosen,
+  lang,
+}: {
+  name: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  options: { value: string; label: { text: string; lang: Lang } }[];
+  chosen: readonly string[];
+  lang: Lang;
+}) {
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset className="dist-checks" aria-describedby={describedBy}>
+      <legend>{legend}</legend>
+      {hint && (
+        <p id={`${name}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${name}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+      {options.map((o) => (
+        <div className="checkbox" key={o.value}>
+          <input type="checkbox" id={`${name}-${o.value}`} name={name} value={o.value} defaultChecked={chosen.includes(o.value)} />
+          <label htmlFor={`${name}-${o.value}`} lang={o.label.lang !== lang ? o.label.lang : undefined}>
+            {o.label.text || o.value}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Topics as Checks options: the name in the page language (or the one it fell back to). */
+export const topicOptions = (topics: { slug: string; name: { text: string; lang: Lang } }[]) => topics.map((x) => ({ value: x.slug, label: x.name }));
+
+/** The languages as <option>s, named in the page language. */
+export function LanguageOptions({ languages, t }: { languages: readonly Lang[]; t: DT }) {
+  return (
+    <>
+      {languages.map((l) => (
+        <option key={l} value={l}>
+          {t(langKey(l))}
+        </option>
+      ))}
+    </>
+  );
+}
