@@ -111,6 +111,16 @@ describeE2E('distribution: press subscription, media list, channels, deliveries'
     await page.waitForLoadState('load');
     await expectAccessible(page);
     expect(await page.getByLabel(/Embargolistalla/).isChecked()).toBe(true);
+
+    // CSV import (a plain file upload).
+    await visit(page, `${o}/fi/staff/news/media-contacts`);
+    await page.getByText('Tuo CSV-tiedostosta').click();
+    await page.getByLabel('CSV-tiedosto').setInputFiles({ name: 'media.csv', mimeType: 'text/csv', buffer: Buffer.from('name;email;outlet;topics;embargo\nPia Paikallinen;pia@paikallis.example;Paikallislehti;liikenne;ei\n') });
+    await Promise.all([page.waitForURL(/notice=imported/), page.getByRole('button', { name: 'Tuo yhteystiedot' }).click()]);
+    await expectAccessible(page);
+    expect(await page.getByRole('status').innerText()).toBe('Tuonti valmis: 1 uutta, 0 päivitettyä.');
+    expect(await table.getByRole('row', { name: /Pia Paikallinen/ }).count()).toBe(1);
+    await screenshot(page, 'distribution-media-contacts-imported');
     expectNoBrowserErrors(page, 'media contacts');
 
     await page.setViewportSize({ width: 320, height: 720 });

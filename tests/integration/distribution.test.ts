@@ -150,6 +150,32 @@ for (const engine of engines()) {
       expect((await editor.api('GET', `/api/v1/news/media-contacts/not-a-uuid`)).status).toBe(404);
     });
 
+    it('staff import contacts from CSV: all or nothing, existing addresses updated, semicolons and quotes', async () => {
+      const f = (await import('../helpers/app.ts')).hostFetch(app, HOST_A);
+      const post = (csv: string) =>
+        f('/api/v1/news/media-contacts/import', { method: 'POST', headers: { cookie: editor.cookie, 'x-csrf-token': editor.csrf, 'content-type': 'text/csv' }, body: csv });
+      let r = await post('name,email,topics\nBad Row,not-an-address,liikenne\nOther,other@x.example,no-such-topic\n');
+      expect(r.status).toBe(400);
+      const err = (await r.json()) as { error: { rows: { line: number; field: string; code: string }[] } };
+      expect(err.error.rows).toEqual([
+        { line: 2, field: 'email', code: 'invalid_email' },
+        { line: 3, field: 'topics', code: 'unknown_topic' },
+      ]);
+      expect((await app.services.db.query(`select 1 from media_contacts where email = 'other@x.example'`)).rows).toHaveLength(0);
+      r = await post('\uFEFFname;email;outlet;topics;embargo;language\r\n"Fanny ""Fakta"" Fredriksson";fanny@fakta.example;"Fakta; Nyheter";liikenne hairiot;ja;sv\r\nDaniel Kaikki;DANIEL@lehti.example;Lehti Oyj;;ei;fi\r\n');
+      expect(r.status, await r.clone().text()).toBe(200);
+      expect(await r.json()).toEqual({ created: 1, updated: 1 });
+      const rows = await app.services.db.query<{ name: string; outlet: string; topics: string[]; embargo_list: boolean; language: string; confirmed: boolean }>(
+        `select name, outlet, topics, embargo_list, language, confirmed from media_contacts where email in ('fanny@fakta.example', 'daniel@lehti.example') order by email`,
+      );
+      expect(rows.rows).toEqual([
+        { name: 'Daniel Kaikki', outlet: 'Lehti Oyj', topics: [], embargo_list: false, language: 'fi', confirmed: true },
+        { name: 'Fanny "Fakta" Fredriksson', outlet: 'Fakta; Nyheter', topics: ['liikenne', 'hairiot'], embargo_list: true, language: 'sv', confirmed: true },
+      ]);
+      // Fanny stays out of the embargo test below: her topics differ from the release's.
+      expect((await f('/api/v1/news/media-contacts/import', { method: 'POST', headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'content-type': 'text/csv' }, body: 'name,email\nA,a@a.example' })).status).toBe(403);
+    });
+
     it('a journalist subscribes by topic with a double opt-in', async () => {
       const f = (await import('../helpers/app.ts')).hostFetch(app, HOST_A);
       const r = await f('/api/v1/press/subscriptions', {

@@ -38,6 +38,14 @@ export const distributionApi: ApiRoutes = (app, services) => {
     return reply.code(201).send(await list.save(actor, tenant.id, null, req.body, { ip }));
   });
 
+  // CSV import: the file as the body (text/csv).
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post('/api/v1/news/media-contacts/import', async (req) => {
+    const { actor, tenant, ip } = req.aukio;
+    if (typeof req.body !== 'string') throw new AppError('unsupported_media_type', 415);
+    return list.importCsv(actor, tenant.id, req.body, { ip });
+  });
+
   app.get<IdParams>('/api/v1/news/media-contacts/:id', async (req) => {
     const { actor, tenant } = req.aukio;
     return list.get(actor, tenant.id, req.params.id);
