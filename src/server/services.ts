@@ -44,6 +44,8 @@ import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
 import { IntranetService } from '../modules/newsroom/intranet.ts';
+import { MediaListService } from '../modules/distribution/contacts.ts';
+import { DistributionService } from '../modules/distribution/distribution.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -138,6 +140,10 @@ export interface Services {
   newsroom: NewsroomService;
   /** Staff intranet: bulletins targeted by org unit on the console home, must-read confirmations and their report. */
   intranet: IntranetService;
+  /** The media distribution list: contacts by topic, the embargo list, journalists' double opt-in subscription. */
+  mediaList: MediaListService;
+  /** Distribution of publications: media e-mail (embargoed copies), Mastodon, signed webhook; deliveries with retries. */
+  distribution: DistributionService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -277,6 +283,20 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
   services.intranet = new IntranetService({ db, audit, newsroom: services.newsroom });
+  services.mediaList = new MediaListService({ db, audit, mail, tenancy, publicUrl: config.PUBLIC_URL });
+  services.distribution = new DistributionService({
+    db,
+    audit,
+    jobs,
+    clock: services.clock,
+    log,
+    email,
+    tenancy,
+    newsroom: services.newsroom,
+    mediaList: services.mediaList,
+    sessionSecret: config.SESSION_SECRET,
+    publicUrl: config.PUBLIC_URL,
+  });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
