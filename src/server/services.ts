@@ -43,6 +43,7 @@ import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
+import { SignageService } from '../modules/signage/signage.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -135,6 +136,8 @@ export interface Services {
   clock: Clock;
   /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
   newsroom: NewsroomService;
+  /** Info-TV signage: screens per org unit with secret URLs, playlists, urgent notices (src/modules/signage). */
+  signage: SignageService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -272,6 +275,15 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     clock: services.clock,
     log,
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
+  });
+  services.signage = new SignageService({
+    db,
+    audit,
+    events,
+    clock: services.clock,
+    orgUnits,
+    newsroom: services.newsroom,
+    catalogReader: services.catalogReader,
   });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
