@@ -1,0 +1,199 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Actor } from '../../src/modules/identity/actor.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { signInAs, staffActor } from '../helpers/staff-session.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, screenshot, startE2E, visit, type E2E } from './harness.ts';
+
+/*
+ * Info-TV signage in Chromium: the screen page at 1920×1080 rotates its slides, shows a
+ * publish within seconds without reloading, is taken over by an urgent notice and
+ * returns, recovers after a network loss, and is axe-clean in landscape and portrait;
+ * the console pages (register, playlist editing, notices) work without JavaScript tricks
+ * and are axe-clean.
+ */
+
+describeE2E('signage', () => {
+  let e2e: E2E;
+  const clock = new ManualClock();
+  let comms: Actor;
+  let publisher: Actor;
+  let tenantId: string;
+  let satakieli: string;
+  let token: string;
+  let screenId: string;
+
+  beforeAll(async () => {
+    e2e = await startE2E({ clock });
+    const s = e2e.app.services;
+    const tenant = (await s.tenancy.resolveByHost(HOST_A))!;
+    tenantId = tenant.id;
+    comms = await staffActor(e2e.app, tenantId, 'viestinta@esimerkkila.fi');
+    publisher = await staffActor(e2e.app, tenantId, 'julkaisija@esimerkkila.fi');
+    const units = await s.db.query<{ id: string }>(`select id from org_units where tenant_id = $1 and names->>'fi' = 'Päiväkoti Satakieli'`, [tenantId]);
+    satakieli = units.rows[0].id;
+    const created = await s.signage.createScreen(comms, tenantId, { name: 'Satakielen aula', orgUnitId: satakieli, slideSeconds: 5 });
+    token = created.token;
+    screenId = created.screen.id;
+    await s.signage.addSlide(comms, tenantId, screenId, { kind: 'text', title: 'Tervetuloa Satakieleen', body: 'Muistakaa sisäkengät eteisessä.' });
+    await s.signage.addSlide(comms, tenantId, screenId, { kind: 'news', count: 2 });
+    const location = (await s.signage.hoursLocations(tenantId))[0];
+    if (location) await s.signage.addSlide(comms, tenantId, screenId, { kind: 'hours', locationId: location.id });
+  }, 180_000);
+  afterAll(() => e2e?.close());
+
+  const publish = async (title: string) => {
+    const news = e2e.app.services.newsroom;
+    const item = await news.create(comms, tenantId, { kind: 'news', title: { fi: title }, lead: { fi: 'Lisätietoja kaupungin verkkosivuilla.' } });
+    await news.transition(comms, tenantId, item.id, { action: 'submit' });
+    await news.transition(publisher, tenantId, item.id, { action: 'approve', publish: true });
+  };
+  const slidesText = (page: Page) => page.evaluate(() => document.getElementById('sg-slides')!.textContent ?? '');
+  const waitForSlideText = (page: Page, text: string, timeout: number) =>
+    page.waitForFunction((t) => (document.getElementById('sg-slides')!.textContent ?? '').includes(t), text, { timeout });
+  const expectNoScrollbars = async (page: Page) => {
+    const m = await page.evaluate(() => ({
+      sw: document.documentElement.scrollWidth,
+      sh: document.documentElement.scrollHeight,
+      w: innerWidth,
+      h: innerHeight,
+    }));
+    expect(m.sw, 'page width').toBeLessThanOrEqual(m.w);
+    expect(m.sh, 'page height').toBeLessThanOrEqual(m.h);
+  };
+
+  test('the screen rotates, shows a publish within seconds without reloading, and gives way to an urgent notice', async () => {
+    const page = await e2e.page({ viewport: { width: 1920, height: 1080 } });
+    await visit(page, `${e2e.origin()}/signage/${token}`);
+    await expectNoScrollbars(page);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fi');
+    await page.waitForFunction(() => document.body.getAttribute('data-connected') === '1', undefined, { timeout: 10_000 });
+    await screenshot(page, 'signage-landscape-1920x1080');
+
+    // Rotation: another slide is showing within one slide length (5 s) and a bit.
+    const first = await page.evaluate(() => document.body.getAttribute('data-slide'));
+    await page.waitForFunction((f) => document.body.getAttribute('data-slide') !== f, first, { timeout: 9_000 });
+    expect(await page.locator('.sg-slide:not([hidden])').count()).toBe(1);
+
+    // A publish arrives over SSE; the page is the same document (a marker survives).
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const started = Date.now();
+    await publish('Jäähalli avautuu lauantaina');
+    await waitForSlideText(page, 'Jäähalli avautuu lauantaina', 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    // An urgent notice takes over the whole screen, in an assertive live region, and leaves.
+    const notice = await e2e.app.services.signage.createNotice(comms, tenantId, {
+      message: { fi: 'Vesikatko: älkää juoko hanavettä ennen kuin kuulutetaan toisin' },
+      severity: 'danger',
+    });
+    await page.waitForFunction(() => document.body.classList.contains('sg-has-urgent'), undefined, { timeout: 5_000 });
+    await expect.poll(() => page.locator('[aria-live="assertive"]').innerText()).toContain('Vesikatko');
+    expect(await page.locator('#sg-slides').isVisible()).toBe(false);
+    await expectAccessible(page);
+    await expectNoScrollbars(page);
+    await screenshot(page, 'signage-urgent-1920x1080');
+    await e2e.app.services.signage.endNotice(comms, tenantId, notice.id);
+    await page.waitForFunction(() => !document.body.classList.contains('sg-has-urgent'), undefined, { timeout: 5_000 });
+    expect(await page.locator('#sg-slides').isVisible()).toBe(true);
+    expect(await page.locator('[aria-live="assertive"]').innerText()).toBe('');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  });
+
+  test('after a network loss the screen keeps its content, reconnects by itself and catches up', async () => {
+    const page = await e2e.page({ viewport: { width: 1920, height: 1080 } });
+    await visit(page, `${e2e.origin()}/signage/${token}`);
+    await page.waitForFunction(() => document.body.getAttribute('data-connected') === '1', undefined, { timeout: 10_000 });
+    const before = await slidesText(page);
+
+    await page.context().setOffline(true);
+    await publish('Kirjaston remontti valmistui');
+    // Offline: what was on the screen stays there.
+    await page.waitForTimeout(1_500);
+    expect(await slidesText(page)).toBe(before);
+    await page.context().setOffline(false);
+    await waitForSlideText(page, 'Kirjaston remontti valmistui', 20_000);
+
+    // And a publish after the recovery arrives live again.
+    await page.waitForFunction(() => document.body.getAttribute('data-connected') === '1', undefined, { timeout: 10_000 });
+    await publish('Uimahallin aukioloajat muuttuvat');
+    await waitForSlideText(page, 'Uimahallin aukioloajat muuttuvat', 5_000);
+  });
+
+  test('portrait 1080×1920: big type, no scrollbars, axe-clean', async () => {
+    const page = await e2e.page({ viewport: { width: 1080, height: 1920 } });
+    await visit(page, `${e2e.origin()}/signage/${token}`);
+    await expectNoScrollbars(page);
+    const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    expect(size).toBeGreaterThanOrEqual(1080 * 0.03);
+    await screenshot(page, 'signage-portrait-1080x1920');
+    // Every slide fits: show each in turn and measure.
+    const count = await page.locator('.sg-slide').count();
+    for (let i = 0; i < count; i++) {
+      await page.evaluate((n) => document.querySelectorAll('.sg-slide').forEach((el, k) => ((el as HTMLElement).hidden = k !== n)), i);
+      await expectNoScrollbars(page);
+    }
+  });
+
+  test('staff register a screen, edit its playlist and publish a notice in the console (axe-clean)', async () => {
+    const session = await signInAs(e2e.app, HOST_A, 'viestinta@esimerkkila.fi');
+    const ctx = await e2e.context();
+    await ctx.addCookies(
+      session.cookie.split('; ').map((c) => {
+        const [name, value] = c.split('=');
+        return { name, value, domain: HOST_A, path: '/' };
+      }),
+    );
+    const page = await ctx.newPage();
+    const origin = e2e.origin();
+    await visit(page, `${origin}/fi/staff/signage`);
+    await page.getByLabel('Nimi', { exact: true }).fill('Torikulman info');
+    await page.getByLabel('Yksikkö').selectOption({ label: '\u00a0\u00a0Palvelupiste Torikulma' });
+    await page.getByLabel('Sijainti (esim. pääaula, 1. krs)').fill('Asiakaspalvelun aula');
+    await page.getByRole('button', { name: 'Rekisteröi näyttö' }).click();
+    const url = await page.locator('#signage-url').inputValue();
+    expect(url).toMatch(/\/signage\/[\w-]{40,}$/);
+    await expectAccessible(page);
+    await screenshot(page, 'signage-staff-registered');
+
+    await page.getByRole('link', { name: 'Torikulman info' }).click();
+    await page.waitForURL(/\/fi\/staff\/signage\/[0-9a-f-]{36}$/);
+    await expectAccessible(page);
+    const textForm = page.locator('section', { has: page.getByRole('heading', { name: 'Vapaa teksti' }) });
+    await textForm.getByLabel('Otsikko').fill('Kassa suljettu klo 12–13');
+    await textForm.getByRole('button', { name: 'Lisää' }).click();
+    await page.waitForURL(/#playlist$/);
+    const bulletinForm = page.locator('section', { has: page.getByRole('heading', { name: 'Henkilöstötiedotteet' }) });
+    await bulletinForm.getByRole('button', { name: 'Lisää' }).click();
+    await page.waitForURL(/#playlist$/);
+    await expect.poll(() => page.locator('.signage-playlist li').count()).toBe(2);
+    await page.locator('.signage-playlist li').nth(1).getByRole('button', { name: 'Siirrä ylös' }).click();
+    await expect.poll(() => page.locator('.signage-playlist li').first().innerText()).toContain('Henkilöstötiedotteet');
+    await expectAccessible(page);
+    await screenshot(page, 'signage-staff-screen');
+
+    // The new screen opens at the URL shown once, with the playlist just edited.
+    const screen = await e2e.page({ viewport: { width: 1920, height: 1080 } });
+    await visit(screen, url.replace(/^https?:\/\/[^/]+/, origin));
+    expect(await screen.locator('#sg-slides').textContent()).toContain('Kassa suljettu klo 12–13');
+
+    await visit(page, `${origin}/fi/staff/signage/notices`);
+    await page.getByLabel('Teksti suomeksi').fill('Palotarkastus klo 10, poistukaa rakennuksesta hälytyksen soidessa');
+    await page.getByRole('button', { name: 'Julkaise tiedote' }).click();
+    await page.waitForURL(/notice=created/);
+    await expectAccessible(page);
+    await screenshot(page, 'signage-staff-notices');
+    await screen.waitForFunction(() => document.body.classList.contains('sg-has-urgent'), undefined, { timeout: 5_000 });
+    await page.getByRole('button', { name: 'Lopeta nyt' }).click();
+    await page.waitForURL(/notice=ended/);
+    await screen.waitForFunction(() => !document.body.classList.contains('sg-has-urgent'), undefined, { timeout: 5_000 });
+
+    // A phone-width console still reads without sideways scrolling.
+    await page.setViewportSize({ width: 320, height: 800 });
+    await visit(page, `${origin}/fi/staff/signage`);
+    await expectNoHorizontalScroll(page);
+    await visit(page, `${origin}/sv/staff/signage/notices`);
+    await expectNoHorizontalScroll(page);
+  });
+});
