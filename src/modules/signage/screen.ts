@@ -25,6 +25,8 @@ const TZ = 'Europe/Helsinki';
 /** Seconds without any event or ping before the screen reconnects (the server pings every 15 s). */
 export const WATCHDOG_SECONDS = 40;
 export const PING_SECONDS = 15;
+/** A playlist request hanging on a dead connection is given up after this and retried. */
+const FETCH_TIMEOUT_SECONDS = 10;
 
 function shortDate(isoValue: string, lang: Lang) {
   return new Intl.DateTimeFormat(LOCALE[lang], { timeZone: TZ, day: 'numeric', month: 'numeric' }).format(new Date(isoValue));
@@ -186,10 +188,11 @@ function apply(p){
 }
 function refetch(){
  if(fetching){again=true;return;}fetching=true;
- fetch(base+'/playlist.json',{cache:'no-store',credentials:'omit'}).then(function(r){if(!r.ok)throw new Error(String(r.status));return r.json();})
+ var ctl=new AbortController(),limit=setTimeout(function(){ctl.abort();},${FETCH_TIMEOUT_SECONDS}*1000);
+ fetch(base+'/playlist.json',{cache:'no-store',credentials:'omit',signal:ctl.signal}).then(function(r){if(!r.ok)throw new Error(String(r.status));return r.json();})
  .then(function(p){body.removeAttribute('data-offline');apply(p);})
- .catch(function(){body.setAttribute('data-offline','1');clearTimeout(refreshTimer);refreshTimer=setTimeout(refetch,15000);})
- .then(function(){fetching=false;if(again){again=false;refetch();}});
+ .catch(function(){body.setAttribute('data-offline','1');clearTimeout(refreshTimer);refreshTimer=setTimeout(refetch,5000);})
+ .then(function(){clearTimeout(limit);fetching=false;if(again){again=false;refetch();}});
 }
 var soon=null;function refetchSoon(){clearTimeout(soon);soon=setTimeout(refetch,300);}
 var es=null,lastEvent=Date.now(),retry=null;
