@@ -40,6 +40,14 @@ describeE2E('signage', () => {
     await s.signage.addSlide(comms, tenantId, screenId, { kind: 'news', count: 2 });
     const location = (await s.signage.hoursLocations(tenantId))[0];
     if (location) await s.signage.addSlide(comms, tenantId, screenId, { kind: 'hours', locationId: location.id });
+    const image = await s.newsroom.addMedia(comms, tenantId, {
+      itemId: null,
+      kind: 'image',
+      filename: 'tori.png',
+      data: await examplePng(),
+      meta: { alt: { fi: 'Kauppatori talviasussa' }, caption: { fi: 'Kauppatorin joulukuusi sytytetään perjantaina.' }, inImageBank: true },
+    });
+    await s.signage.addSlide(comms, tenantId, screenId, { kind: 'image', mediaId: image.id });
   }, 180_000);
   afterAll(() => e2e?.close());
 
@@ -63,6 +71,17 @@ describeE2E('signage', () => {
     expect(m.sh, 'page height').toBeLessThanOrEqual(m.h);
   };
 
+  /** Every slide fits without scrollbars: each is shown in turn, measured and photographed. */
+  const eachSlide = async (page: Page, name: string) => {
+    const count = await page.locator('.sg-slide').count();
+    for (let i = 0; i < count; i++) {
+      await page.evaluate((n) => document.querySelectorAll('.sg-slide').forEach((el, k) => ((el as HTMLElement).hidden = k !== n)), i);
+      await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+      await expectNoScrollbars(page);
+      await screenshot(page, `signage-${name}-slide-${i + 1}`);
+    }
+  };
+
   test('the screen rotates, shows a publish within seconds without reloading, and gives way to an urgent notice', async () => {
     const page = await e2e.page({ viewport: { width: 1920, height: 1080 } });
     await visit(page, `${e2e.origin()}/signage/${token}`);
@@ -83,6 +102,7 @@ describeE2E('signage', () => {
     await waitForSlideText(page, 'Jäähalli avautuu lauantaina', 5_000);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await eachSlide(page, 'landscape');
 
     // An urgent notice takes over the whole screen, in an assertive live region, and leaves.
     const notice = await e2e.app.services.signage.createNotice(comms, tenantId, {
@@ -146,12 +166,7 @@ describeE2E('signage', () => {
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     expect(size).toBeGreaterThanOrEqual(1080 * 0.03);
     await screenshot(page, 'signage-portrait-1080x1920');
-    // Every slide fits: show each in turn and measure.
-    const count = await page.locator('.sg-slide').count();
-    for (let i = 0; i < count; i++) {
-      await page.evaluate((n) => document.querySelectorAll('.sg-slide').forEach((el, k) => ((el as HTMLElement).hidden = k !== n)), i);
-      await expectNoScrollbars(page);
-    }
+    await eachSlide(page, 'portrait');
   });
 
   test('staff register a screen, edit its playlist and publish a notice in the console (axe-clean)', async () => {
@@ -260,4 +275,21 @@ async function startRelay(targetPort: number) {
       server.close();
     },
   };
+}
+
+/** A 1200×800 PNG drawn by Chromium itself (a winter scene of shapes), for the image bank. */
+async function examplePng(): Promise<Uint8Array> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.AUKIO_TEST_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.setContent(
+      '<body style="margin:0;background:linear-gradient(#9cc3e6,#e8f1f8)"><div style="position:absolute;bottom:0;width:100%;height:35%;background:#fff"></div>' +
+        '<div style="position:absolute;left:520px;bottom:280px;width:0;height:0;border-left:80px solid transparent;border-right:80px solid transparent;border-bottom:300px solid #1b5e20"></div>' +
+        '<div style="position:absolute;left:900px;top:80px;width:120px;height:120px;border-radius:50%;background:#ffd400"></div></body>',
+    );
+    return await page.screenshot({ type: 'png' });
+  } finally {
+    await browser.close();
+  }
 }

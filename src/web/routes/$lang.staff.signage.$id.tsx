@@ -230,12 +230,12 @@ export default function SignageScreen() {
             )}
           </Field>
           <Field id="add-image-alt" label={t('alt')}>
-            {(a) => <input {...a} name="alt" maxLength={300} />}
+            {(a) => <input {...a} type="text" name="alt" maxLength={300} />}
           </Field>
         </AddSlide>
         <AddSlide kind="text" t={t} failed={failed('addSlide', 'text')} err={err('addSlide')}>
           <Field id="add-text-title" label={t('textTitle')} error={failed('addSlide', 'text') ? fieldErrorText(t, failure?.fields.title) : undefined}>
-            {(a) => <input {...a} name="title" required maxLength={120} lang={screen.lang} defaultValue={value('addSlide')('title')} />}
+            {(a) => <input {...a} type="text" name="title" required maxLength={120} lang={screen.lang} defaultValue={value('addSlide')('title')} />}
           </Field>
           <Field id="add-text-body" label={t('textBody')}>
             {(a) => <textarea {...a} name="body" rows={3} maxLength={600} lang={screen.lang} defaultValue={value('addSlide')('body')} />}
@@ -261,7 +261,7 @@ export default function SignageScreen() {
         <CsrfField />
         <input type="hidden" name="intent" value="save" />
         <Field id="screen-name" label={t('name')} error={saveErr('name')}>
-          {(a) => <input {...a} name="name" required maxLength={120} defaultValue={saveValue('name', screen.name)} />}
+          {(a) => <input {...a} type="text" name="name" required maxLength={120} defaultValue={saveValue('name', screen.name)} />}
         </Field>
         <Field id="screen-unit" label={t('unit')} error={saveErr('orgUnitId')}>
           {(a) => (
@@ -276,7 +276,7 @@ export default function SignageScreen() {
           )}
         </Field>
         <Field id="screen-location" label={t('locationNote')} error={saveErr('locationNote')}>
-          {(a) => <input {...a} name="locationNote" maxLength={300} defaultValue={saveValue('locationNote', screen.locationNote)} />}
+          {(a) => <input {...a} type="text" name="locationNote" maxLength={300} defaultValue={saveValue('locationNote', screen.locationNote)} />}
         </Field>
         <ScreenOptions
           t={t}

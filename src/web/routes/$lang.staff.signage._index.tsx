@@ -126,7 +126,7 @@ export default function SignageScreens() {
       <Form method="post" aria-labelledby="register" className="signage-form">
         <CsrfField />
         <Field id="screen-name" label={t('name')} error={err('name')}>
-          {(a) => <input {...a} name="name" required maxLength={120} defaultValue={value('name')} />}
+          {(a) => <input {...a} type="text" name="name" required maxLength={120} defaultValue={value('name')} />}
         </Field>
         <Field id="screen-unit" label={t('unit')} error={err('orgUnitId')}>
           {(a) => (
@@ -142,7 +142,7 @@ export default function SignageScreens() {
           )}
         </Field>
         <Field id="screen-location" label={t('locationNote')} error={err('locationNote')}>
-          {(a) => <input {...a} name="locationNote" maxLength={300} defaultValue={value('locationNote')} />}
+          {(a) => <input {...a} type="text" name="locationNote" maxLength={300} defaultValue={value('locationNote')} />}
         </Field>
         <ScreenOptions t={t} languages={d.languages} value={value} err={err} />
         <button type="submit">{t('register')}</button>
