@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.ts';
 import type { NewsItem } from '../../src/modules/newsroom/model.ts';
 import type { Actor } from '../../src/modules/identity/actor.ts';
+import { DEMO_SCREEN_TOKEN } from '../../src/modules/signage/demo.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
 import { openSse } from '../helpers/sse.ts';
@@ -294,6 +295,14 @@ for (const engine of engines()) {
       expect((await fetchA(`/signage/${fresh.token}/heartbeat`, { method: 'POST' })).status).toBe(204);
       expect(await seen()).toBeNull();
       expect((await fetchA(`/signage/${'b'.repeat(43)}/heartbeat`, { method: 'POST' })).status).toBe(404);
+    });
+
+    it('the demo screen opens at its documented URL', async () => {
+      const r = await fetchA(`/signage/${DEMO_SCREEN_TOKEN}`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toContain('Tervetuloa Torikulman palvelupisteeseen');
+      const { body } = await playlist(DEMO_SCREEN_TOKEN);
+      expect(body.slides.map((s: { kind: string }) => s.kind)).toContain('news');
     });
 
     it('removing a screen ends its URL', async () => {
