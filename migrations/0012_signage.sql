@@ -27,9 +27,13 @@ create table signage_slides (
   screen_id uuid not null,
   position int not null,
   kind text not null check (kind in ('news','bulletins','image','text','hours')),
-  -- Per kind: news {topic, count}; bulletins {count}; image {mediaId, alt}; text {title, body};
+  -- Per kind: news {topic, count}; bulletins {count}; image {mediaId, alt} or {uploaded, alt}; text {title, body};
   -- hours {locationId} (a catalog service location).
   config jsonb not null default '{}'::jsonb,
+  -- An image uploaded for this slide (not from the press image bank): it lives and dies
+  -- with the slide, served at /signage/media/{slide id}.
+  image_bytes bytea,
+  image_type text,
   created_at timestamptz not null default now(),
   foreign key (tenant_id, screen_id) references signage_screens(tenant_id, id) on delete cascade
 );

@@ -284,6 +284,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     orgUnits,
     newsroom: services.newsroom,
     catalogReader: services.catalogReader,
+    maxImageBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);

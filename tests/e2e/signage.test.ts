@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Actor } from '../../src/modules/identity/actor.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { signInAs, staffActor } from '../helpers/staff-session.ts';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, HOST_B, screenshot, startE2E, visit, type E2E } from './harness.ts';
 
 /*
  * Info-TV signage in Chromium: the screen page at 1920×1080 rotates its slides, shows a
@@ -69,6 +69,19 @@ describeE2E('signage', () => {
     }));
     expect(m.sw, 'page width').toBeLessThanOrEqual(m.w);
     expect(m.sh, 'page height').toBeLessThanOrEqual(m.h);
+  };
+
+  /** A console page signed in as the member of staff (a session cookie, not the sign-in form, which staff.test.ts covers). */
+  const signedInPage = async (host: string, email: string) => {
+    const session = await signInAs(e2e.app, host, email);
+    const page = await e2e.page();
+    await page.context().addCookies(
+      session.cookie.split('; ').map((c) => {
+        const [name, value] = c.split('=');
+        return { name, value, domain: host, path: '/' };
+      }),
+    );
+    return page;
   };
 
   /** Every slide fits without scrollbars: each is shown in turn, measured and photographed. */
@@ -169,16 +182,32 @@ describeE2E('signage', () => {
     await eachSlide(page, 'portrait');
   });
 
+  test('tenant admins open every signage page in fi and sv, also at 320 px, and on another tenant’s host (axe-clean)', async () => {
+    for (const [host, email, langs] of [
+      [HOST_A, 'admin@esimerkkila.fi', ['fi', 'sv']],
+      [HOST_B, 'admin@jarvikyla.fi', ['fi']],
+    ] as const) {
+      const page = await signedInPage(host, email);
+      const origin = e2e.origin(host);
+      for (const lang of langs) {
+        await visit(page, `${origin}/${lang}/staff/signage`);
+        await visit(page, `${origin}/${lang}/staff/signage/notices`);
+      }
+      if (host === HOST_A) {
+        await visit(page, `${origin}/sv/staff/signage/${screenId}`);
+        await page.setViewportSize({ width: 320, height: 800 });
+        await visit(page, `${origin}/fi/staff/signage/${screenId}`);
+        await expectNoHorizontalScroll(page);
+        await screenshot(page, 'signage-staff-screen-320');
+      } else {
+        // Another tenant's screen is not found on this host.
+        await visit(page, `${origin}/fi/staff/signage/${screenId}`, { status: 404 });
+      }
+    }
+  });
+
   test('staff register a screen, edit its playlist and publish a notice in the console (axe-clean)', async () => {
-    const session = await signInAs(e2e.app, HOST_A, 'viestinta@esimerkkila.fi');
-    const ctx = await e2e.context();
-    await ctx.addCookies(
-      session.cookie.split('; ').map((c) => {
-        const [name, value] = c.split('=');
-        return { name, value, domain: HOST_A, path: '/' };
-      }),
-    );
-    const page = await ctx.newPage();
+    const page = await signedInPage(HOST_A, 'viestinta@esimerkkila.fi');
     const origin = e2e.origin();
     await visit(page, `${origin}/fi/staff/signage`);
     await page.getByLabel('Nimi', { exact: true }).fill('Torikulman info');
@@ -203,6 +232,11 @@ describeE2E('signage', () => {
     await expect.poll(() => page.locator('.signage-playlist li').count()).toBe(2);
     await page.locator('.signage-playlist li').nth(1).getByRole('button', { name: 'Siirrä ylös' }).click();
     await expect.poll(() => page.locator('.signage-playlist li').first().innerText()).toContain('Henkilöstötiedotteet');
+    const uploadForm = page.locator('section', { has: page.getByRole('heading', { name: 'Oma kuva' }) });
+    await uploadForm.getByLabel('Kuvatiedosto (JPEG, PNG tai WebP)').setInputFiles({ name: 'tori.png', mimeType: 'image/png', buffer: Buffer.from(await examplePng()) });
+    await uploadForm.getByLabel('Vaihtoehtoinen teksti (mitä kuvassa on)').fill('Torikulman joulukuusi');
+    await uploadForm.getByRole('button', { name: 'Lisää' }).click();
+    await expect.poll(() => page.locator('.signage-playlist li').count()).toBe(3);
     await expectAccessible(page);
     await screenshot(page, 'signage-staff-screen');
 
@@ -210,6 +244,7 @@ describeE2E('signage', () => {
     const screen = await e2e.page({ viewport: { width: 1920, height: 1080 } });
     await visit(screen, url.replace(/^https?:\/\/[^/]+/, origin));
     expect(await screen.locator('#sg-slides').textContent()).toContain('Kassa suljettu klo 12–13');
+    expect(await screen.locator('#sg-slides img[alt="Torikulman joulukuusi"]').count()).toBe(1);
 
     await visit(page, `${origin}/fi/staff/signage/notices`);
     await page.getByLabel('Teksti suomeksi').fill('Palotarkastus klo 10, poistukaa rakennuksesta hälytyksen soidessa');

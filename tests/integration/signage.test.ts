@@ -191,6 +191,35 @@ for (const engine of engines()) {
       expect((await signage.slides(commsActor, tenantId, lobby.id)).map((s) => s.kind)).toEqual(['news', 'bulletins', 'hours', 'text', 'image']);
       expect((await comms.post(`/fi/staff/signage/${lobby.id}`, { intent: 'removeSlide', slideId: slides[3].id })).status).toBe(302);
       expect((await signage.slides(commsActor, tenantId, lobby.id)).map((s) => s.kind)).toEqual(['news', 'bulletins', 'hours', 'text']);
+
+      // An uploaded image (multipart form, as the browser sends it) becomes a slide with its own URL.
+      const upload = async (who: Client, bytes: Buffer, alt: string) => {
+        const fd = new FormData();
+        fd.set('_csrf', who.csrf);
+        fd.set('intent', 'addSlide');
+        fd.set('kind', 'upload');
+        fd.set('alt', alt);
+        fd.set('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'piha.png');
+        const req = new Request('http://localhost/', { method: 'POST', body: fd });
+        return fetchA(`/fi/staff/signage/${lobby.id}`, {
+          method: 'POST',
+          headers: { cookie: who.cookie, 'content-type': req.headers.get('content-type')! },
+          body: Buffer.from(await req.arrayBuffer()),
+        });
+      };
+      expect((await upload(unitStaff, PNG, 'Päiväkodin piha lumisena')).status).toBe(302);
+      const withUpload = (await playlist(lobby.token)).body;
+      const uploaded = withUpload.slides.at(-1);
+      expect(uploaded).toMatchObject({ kind: 'image', alt: 'Päiväkodin piha lumisena' });
+      expect(uploaded.url).toMatch(/^\/signage\/media\/[0-9a-f-]{36}$/);
+      const bytes = await fetchA(uploaded.url);
+      expect(bytes.status).toBe(200);
+      expect(bytes.headers.get('content-type')).toBe('image/png');
+      expect((await hostFetch(app, HOST_B)(uploaded.url)).status).toBe(404);
+      expect((await upload(unitStaff, Buffer.from('not an image at all'), 'x')).status).toBe(415);
+      expect((await upload(unitStaff, PNG, '')).status).toBe(400);
+      await signage.removeSlide(commsActor, tenantId, lobby.id, uploaded.id);
+      expect((await fetchA(uploaded.url)).status).toBe(404);
     });
 
     it('a publish through the newsroom reaches the screen’s stream within seconds', async () => {

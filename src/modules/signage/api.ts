@@ -39,6 +39,14 @@ export const signageApi: ApiRoutes = (app, services) => {
     }
   };
 
+  // Registered before /signage/:token/… so "media" is never read as a token.
+  app.get<{ Params: { slideId: string } }>('/signage/media/:slideId', async (req, reply) => {
+    const image = await signage.uploadedImage(req.aukio.tenant.id, req.params.slideId);
+    if (!image) throw new AppError('not_found', 404);
+    // A slide's image never changes (a new picture is a new slide).
+    return reply.type(image.type).header('cache-control', 'public, max-age=86400, immutable').send(Buffer.from(image.bytes));
+  });
+
   app.get<TokenParams & { Querystring: { slide?: string } }>('/signage/:token', async (req, reply) => {
     const screen = await screenOf(req);
     void signage.heartbeat(screen).catch(() => {});

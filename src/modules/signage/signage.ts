@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditService } from '../audit/audit.ts';
 import type { CatalogReader } from '../catalog/read.ts';
 import { openStatus } from '../catalog/opening-hours.ts';
+import { sniffType, stripLocation } from '../feedback/attachments.ts';
 import { hasRole } from '../identity/access.ts';
 import type { Actor, StaffUser } from '../identity/actor.ts';
 import { ITEM_COLUMNS, itemFromRow, type NewsItem } from '../newsroom/model.ts';
@@ -201,6 +202,8 @@ export interface SignageDeps {
   orgUnits: OrgUnitService;
   newsroom: NewsroomService;
   catalogReader: CatalogReader;
+  /** Largest uploaded image (the newsroom's media limit). */
+  maxImageBytes: number;
 }
 
 /** What a member of staff may do here: all screens, or those of some units. */
@@ -385,6 +388,44 @@ export class SignageService {
     });
   }
 
+  /** Appends an image slide with an uploaded picture (JPEG, PNG, WebP; location data stripped); alt text is required. */
+  async addUploadedImage(actor: Actor, tenantId: string, screenId: string, input: { data: Uint8Array; alt: unknown }, ip?: string): Promise<SlideConfig> {
+    const a = await this.access(actor, tenantId);
+    const alt = parse(z.strictObject({ alt: trimmed(300).min(1, { message: 'required' }) }), { alt: input.alt }).alt;
+    if (!input.data.byteLength) throw new AppError('validation_failed', 400, { fields: { file: 'required' } });
+    if (input.data.byteLength > this.deps.maxImageBytes) {
+      throw new AppError('payload_too_large', 413, { fields: { file: 'too_large' }, maxBytes: this.deps.maxImageBytes });
+    }
+    const type = sniffType(input.data);
+    if (!type || !type.startsWith('image/')) throw new AppError('unsupported_media_type', 415, { fields: { file: 'not_an_image' } });
+    const bytes = stripLocation(type, input.data);
+    return this.deps.db.transaction(async (tx) => {
+      const screen = await this.loadScreen(tx, tenantId, screenId, true);
+      if (!screen || !a.canManage(screen.orgUnitId)) throw new AppError('not_found', 404);
+      const count = await tx.query<Row>(`select count(*) as n, coalesce(max(position), -1) as last from signage_slides where screen_id = $1`, [screenId]);
+      if (Number(count.rows[0].n) >= 30) throw new AppError('validation_failed', 400, { fields: { kind: 'too_many' } });
+      const r = await tx.query<Row>(
+        `insert into signage_slides (tenant_id, screen_id, position, kind, config, image_bytes, image_type) values ($1,$2,$3,'image',$4,$5,$6)
+         returning id, position, kind, config`,
+        [tenantId, screenId, Number(count.rows[0].last) + 1, JSON.stringify({ uploaded: true, alt }), bytes, type],
+      );
+      await this.deps.audit.record(tx, tenantId, actor, { action: 'signage.slide.add', targetKind: 'signage_screen', targetId: screenId, details: { kind: 'image', uploaded: true }, ip });
+      await this.announce(tx, tenantId, 'signage.playlist', { screenId });
+      const x = r.rows[0];
+      return { id: x.id, position: Number(x.position), kind: x.kind, config: x.config ?? {} };
+    });
+  }
+
+  /** An uploaded slide image for /signage/media/{slideId}; the slide's random id is its only key, as for a screen's content. */
+  async uploadedImage(tenantId: string, slideId: string): Promise<{ bytes: Uint8Array; type: string } | null> {
+    if (!isUuid(slideId)) return null;
+    const r = await this.deps.db.query<Row>(`select image_bytes, image_type from signage_slides where tenant_id = $1 and id = $2 and image_bytes is not null`, [
+      tenantId,
+      slideId,
+    ]);
+    return r.rows[0] ? { bytes: r.rows[0].image_bytes, type: r.rows[0].image_type } : null;
+  }
+
   async removeSlide(actor: Actor, tenantId: string, screenId: string, slideId: string, ip?: string): Promise<void> {
     const a = await this.access(actor, tenantId);
     await this.deps.db.transaction(async (tx) => {
@@ -538,6 +579,8 @@ export class SignageService {
         for (const item of items) slides.push(itemSlide('news', item, lang, fallbackLang));
       } else if (s.kind === 'bulletins') {
         for (const item of await this.bulletins(tenantId, ancestors, Number(c.count ?? 3), lang, fallbackLang)) slides.push(itemSlide('bulletin', item, lang, fallbackLang));
+      } else if (s.kind === 'image' && c.uploaded) {
+        slides.push({ kind: 'image', id: s.id, url: uploadedImageUrl(s.id), alt: String(c.alt ?? ''), caption: '' });
       } else if (s.kind === 'image') {
         const media = (await this.deps.newsroom.imageBank(tenantId, 500)).find((m) => m.id === c.mediaId);
         // An image taken out of the bank is no longer public: the slide is skipped.
@@ -613,6 +656,8 @@ export class SignageService {
     await this.deps.events.publish(tx, { channel: signageChannel(tenantId), type, data: { tenantId, ...data } });
   }
 }
+
+export const uploadedImageUrl = (slideId: string) => `/signage/media/${slideId}`;
 
 function toText(p: { text: string; lang: Lang }) {
   return { text: p.text, lang: p.lang };

@@ -4,6 +4,7 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { formValues } from '../staff/admin-page.ts';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
+import { Notice, Problem } from '../staff/inbox-ui.tsx';
 import {
   Field,
   fieldErrorText,
@@ -11,6 +12,8 @@ import {
   OnceUrl,
   ScreenOptions,
   signageAction,
+  unitOptions,
+  UnitSelect,
   useSignageText,
   type SignageResult,
   type SignageT,
@@ -40,7 +43,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
       lang,
       languages: context.tenant.languages,
       screen,
-      units: access.units.filter((u) => access.canManage(u.id)).map((u) => ({ id: u.id, depth: u.depth, name: pick(u.names, lang) })),
+      units: unitOptions(access, lang),
       slides: slides.map((x) => ({
         id: x.id,
         kind: x.kind,
@@ -70,7 +73,8 @@ export async function action({ context, params, request }: ActionArgs) {
   const s = context.services.signage;
   const { actor, tenant, ip } = context;
   const id = params.id ?? '';
-  const v = formValues(await request.formData());
+  const form = await request.formData();
+  const v = formValues(form);
   const one = (k: string) => (Array.isArray(v[k]) ? v[k][0] : (v[k] as string | undefined)) ?? '';
   const intent = one('intent');
   const back = `/${lang}/staff/signage/${id}`;
@@ -108,6 +112,12 @@ export async function action({ context, params, request }: ActionArgs) {
         return redirect(`${back}#playlist`);
       case 'addSlide': {
         const kind = one('kind');
+        if (kind === 'upload') {
+          const file = form.get('file');
+          const data = file && typeof file !== 'string' ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+          await s.addUploadedImage(actor, tenant.id, id, { data, alt: one('alt') }, ip);
+          return redirect(`${back}#playlist`);
+        }
         const body: Record<string, unknown> =
           kind === 'news'
             ? { kind, topic: one('topic'), count: one('count') || undefined }
@@ -127,7 +137,7 @@ export async function action({ context, params, request }: ActionArgs) {
   });
 }
 
-const KIND_LABEL = { news: 'slideNews', bulletins: 'slideBulletins', image: 'slideImage', text: 'slideText', hours: 'slideHours' } as const;
+const KIND_LABEL = { news: 'slideNews', bulletins: 'slideBulletins', image: 'slideImage', upload: 'slideUpload', text: 'slideText', hours: 'slideHours' } as const;
 
 export default function SignageScreen() {
   const d = useLoaderData<typeof loader>();
@@ -155,22 +165,16 @@ export default function SignageScreen() {
         {t('colLastSeen')}: {screen.lastSeenAt ? formatMoment(screen.lastSeenAt, lang) : t('never')}
       </p>
       {d.notice && (
-        <div className="notice" role="status">
-          <p>{t('saved')}</p>
-        </div>
+        <Notice>{t('saved')}</Notice>
       )}
       {result?.ok && result.url && (
         <>
-          <div className="notice" role="status">
-            <p>{t('rotated')}</p>
-          </div>
+          <Notice>{t('rotated')}</Notice>
           <OnceUrl url={result.url} t={t} />
         </>
       )}
       {failure && (
-        <div className="alert" role="alert">
-          <p>{Object.keys(failure.fields).length ? t('formError') : failure.message}</p>
-        </div>
+        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
       )}
 
       <h2 id="playlist">{t('playlist')}</h2>
@@ -233,6 +237,14 @@ export default function SignageScreen() {
             {(a) => <input {...a} type="text" name="alt" maxLength={300} />}
           </Field>
         </AddSlide>
+        <AddSlide kind="upload" t={t} failed={failed('addSlide', 'upload')} err={err('addSlide')} multipart>
+          <Field id="add-upload-file" label={t('file')} error={failed('addSlide', 'upload') ? fieldErrorText(t, failure?.fields.file) : undefined}>
+            {(a) => <input {...a} type="file" name="file" required accept="image/jpeg,image/png,image/webp" />}
+          </Field>
+          <Field id="add-upload-alt" label={t('altRequired')} error={failed('addSlide', 'upload') ? fieldErrorText(t, failure?.fields.alt) : undefined}>
+            {(a) => <input {...a} type="text" name="alt" required maxLength={300} lang={screen.lang} defaultValue={value('addSlide')('alt')} />}
+          </Field>
+        </AddSlide>
         <AddSlide kind="text" t={t} failed={failed('addSlide', 'text')} err={err('addSlide')}>
           <Field id="add-text-title" label={t('textTitle')} error={failed('addSlide', 'text') ? fieldErrorText(t, failure?.fields.title) : undefined}>
             {(a) => <input {...a} type="text" name="title" required maxLength={120} lang={screen.lang} defaultValue={value('addSlide')('title')} />}
@@ -263,18 +275,7 @@ export default function SignageScreen() {
         <Field id="screen-name" label={t('name')} error={saveErr('name')}>
           {(a) => <input {...a} type="text" name="name" required maxLength={120} defaultValue={saveValue('name', screen.name)} />}
         </Field>
-        <Field id="screen-unit" label={t('unit')} error={saveErr('orgUnitId')}>
-          {(a) => (
-            <select {...a} name="orgUnitId" required defaultValue={saveValue('orgUnitId', screen.orgUnitId)}>
-              {d.units.map((u) => (
-                <option key={u.id} value={u.id} lang={u.name.lang !== lang ? u.name.lang : undefined}>
-                  {'\u00a0\u00a0'.repeat(u.depth)}
-                  {u.name.text}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitSelect t={t} units={d.units} lang={lang} defaultValue={saveValue('orgUnitId', screen.orgUnitId)} error={saveErr('orgUnitId')} />
         <Field id="screen-location" label={t('locationNote')} error={saveErr('locationNote')}>
           {(a) => <input {...a} type="text" name="locationNote" maxLength={300} defaultValue={saveValue('locationNote', screen.locationNote)} />}
         </Field>
@@ -337,6 +338,7 @@ function AddSlide({
   failed,
   err,
   disabled,
+  multipart,
   children,
 }: {
   kind: keyof typeof KIND_LABEL;
@@ -344,6 +346,8 @@ function AddSlide({
   failed: boolean;
   err: (k: string) => string | undefined;
   disabled?: string;
+  /** File uploads post multipart/form-data. */
+  multipart?: boolean;
   children: React.ReactNode;
 }) {
   const headingId = `add-${kind}`;
@@ -354,7 +358,7 @@ function AddSlide({
       {disabled ? (
         <p>{disabled}</p>
       ) : (
-        <Form method="post">
+        <Form method="post" encType={multipart ? 'multipart/form-data' : undefined}>
           <CsrfField />
           <input type="hidden" name="intent" value="addSlide" />
           <input type="hidden" name="kind" value={kind} />

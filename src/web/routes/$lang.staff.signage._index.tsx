@@ -4,8 +4,9 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
+import { Notice, Problem } from '../staff/inbox-ui.tsx';
 import { formValues } from '../staff/admin-page.ts';
-import { Field, fieldErrorText, formatMoment, OnceUrl, ScreenOptions, signageAction, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
+import { Field, fieldErrorText, formatMoment, OnceUrl, ScreenOptions, signageAction, unitOptions, UnitSelect, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Info screens the member of staff manages (communications: all; unit staff: their units'), and registering one. */
@@ -21,7 +22,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     return {
       lang,
       languages: context.tenant.languages,
-      units: access.units.filter((u) => access.canManage(u.id)).map((u) => ({ id: u.id, depth: u.depth, name: pick(u.names, lang) })),
+      units: unitOptions(access, lang),
       screens: screens.map((x) => ({ ...x, unit: unitName.get(x.orgUnitId) ?? null })),
       notice: notice === 'removed' ? ('removed' as const) : null,
     };
@@ -74,15 +75,11 @@ export default function SignageScreens() {
         <a href={`/${lang}/staff/signage/notices`}>{t('noticesLink')}</a>
       </p>
       {d.notice && (
-        <div className="notice" role="status">
-          <p>{t('removed')}</p>
-        </div>
+        <Notice>{t('removed')}</Notice>
       )}
       {result?.ok && result.url && (
         <>
-          <div className="notice" role="status">
-            <p>{t('created')}</p>
-          </div>
+          <Notice>{t('created')}</Notice>
           <OnceUrl url={result.url} t={t} />
         </>
       )}
@@ -119,28 +116,14 @@ export default function SignageScreens() {
       )}
       <h2 id="register">{t('register')}</h2>
       {failure && (
-        <div className="alert" role="alert">
-          <p>{Object.keys(failure.fields).length ? t('formError') : failure.message}</p>
-        </div>
+        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
       )}
       <Form method="post" aria-labelledby="register" className="signage-form">
         <CsrfField />
         <Field id="screen-name" label={t('name')} error={err('name')}>
           {(a) => <input {...a} type="text" name="name" required maxLength={120} defaultValue={value('name')} />}
         </Field>
-        <Field id="screen-unit" label={t('unit')} error={err('orgUnitId')}>
-          {(a) => (
-            <select {...a} name="orgUnitId" required defaultValue={value('orgUnitId', d.units.length === 1 ? d.units[0].id : '')}>
-              <option value="">–</option>
-              {d.units.map((u) => (
-                <option key={u.id} value={u.id} lang={u.name.lang !== lang ? u.name.lang : undefined}>
-                  {'\u00a0\u00a0'.repeat(u.depth)}
-                  {u.name.text}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitSelect t={t} units={d.units} lang={lang} empty defaultValue={value('orgUnitId', d.units.length === 1 ? d.units[0].id : '')} error={err('orgUnitId')} />
         <Field id="screen-location" label={t('locationNote')} error={err('locationNote')}>
           {(a) => <input {...a} type="text" name="locationNote" maxLength={300} defaultValue={value('locationNote')} />}
         </Field>

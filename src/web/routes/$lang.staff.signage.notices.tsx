@@ -5,7 +5,8 @@ import { TableWrap } from '../components/TableWrap.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { formValues } from '../staff/admin-page.ts';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
-import { Field, fieldErrorText, formatMoment, signageAction, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
+import { Notice, Problem } from '../staff/inbox-ui.tsx';
+import { Field, fieldErrorText, formatMoment, signageAction, unitOptions, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Urgent notices: take over all screens (tenant-wide managers) or the screens of chosen units, for a time. */
@@ -22,7 +23,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
     return {
       lang,
       all: access.all,
-      units: access.units.filter((u) => access.canManage(u.id)).map((u) => ({ id: u.id, depth: u.depth, name: pick(u.names, lang) })),
+      units: unitOptions(access, lang),
       notices: notices.map((n) => ({
         ...n,
         text: pick(n.message, lang),
@@ -96,9 +97,7 @@ export default function SignageNotices() {
       <h1>{t('noticesTitle')}</h1>
       <p>{t('noticesIntro')}</p>
       {d.flash && (
-        <div className="notice" role="status">
-          <p>{t(d.flash === 'created' ? 'noticeCreated' : 'noticeEnded')}</p>
-        </div>
+        <Notice>{t(d.flash === 'created' ? 'noticeCreated' : 'noticeEnded')}</Notice>
       )}
       {d.notices.length === 0 ? (
         <p>{t('noNotices')}</p>
@@ -146,9 +145,7 @@ export default function SignageNotices() {
 
       <h2 id="new-notice">{t('newNotice')}</h2>
       {failure && (
-        <div className="alert" role="alert">
-          <p>{Object.keys(failure.fields).length ? t('formError') : failure.message}</p>
-        </div>
+        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
       )}
       <Form method="post" aria-labelledby="new-notice" className="signage-form">
         <CsrfField />

@@ -1,6 +1,7 @@
 import { data } from 'react-router';
 import { errorMessage, isAppError } from '../../platform/errors.ts';
-import { LANGUAGES, type Lang } from '../../platform/i18n.ts';
+import type { SignageAccess } from '../../modules/signage/signage.ts';
+import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { translator } from '../i18n/define.ts';
 import { signage, type SignageKey } from '../i18n/signage.ts';
 import { useLang } from '../root.tsx';
@@ -123,3 +124,42 @@ export function ScreenOptions({
   );
 }
 
+
+/** The org units a person manages, indented by depth, as a <select>. */
+export function UnitSelect({
+  t,
+  units,
+  lang,
+  defaultValue,
+  error,
+  empty,
+}: {
+  t: SignageT;
+  units: { id: string; depth: number; name: { text: string; lang: Lang } }[];
+  lang: Lang;
+  defaultValue: string;
+  error?: string;
+  /** A "choose" option first (registering); editing always has a unit. */
+  empty?: boolean;
+}) {
+  return (
+    <Field id="screen-unit" label={t('unit')} error={error}>
+      {(a) => (
+        <select {...a} name="orgUnitId" required defaultValue={defaultValue}>
+          {empty && <option value="">–</option>}
+          {units.map((u) => (
+            <option key={u.id} value={u.id} lang={u.name.lang !== lang ? u.name.lang : undefined}>
+              {'\u00a0\u00a0'.repeat(u.depth)}
+              {u.name.text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Loaders: the units whose screens the person manages, as UnitSelect and the notice form list them. */
+export function unitOptions(access: SignageAccess, lang: Lang) {
+  return access.units.filter((u) => access.canManage(u.id)).map((u) => ({ id: u.id, depth: u.depth, name: pick(u.names, lang) }));
+}
