@@ -97,6 +97,8 @@ for (const engine of engines()) {
       expect(html).toContain('<main');
       expect(html).not.toContain('staff-layout');
       expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      // Without JavaScript a refresh inside <noscript> steps to the next slide.
+      expect(html).toContain(`<noscript><meta http-equiv="refresh" content="10;url=/signage/${lobby.token}?slide=0">`);
 
       const o = await register(comms, { name: 'Torikulman info', orgUnitId: torikulma, lang: 'sv' });
       expect(o.status).toBe(200);
@@ -181,6 +183,13 @@ for (const engine of engines()) {
       expect(img.html).toContain('alt="Kaupungintalo talvella"');
       expect(body.slides.at(-1)).toMatchObject({ kind: 'text', title: 'Tervetuloa Satakieleen' });
       expect(body.notice).toBeNull();
+      // The no-JavaScript page opens at ?slide=n with only that slide showing, and refreshes to the next.
+      const stepped = await (await fetchA(`/signage/${lobby.token}?slide=1`)).text();
+      const shown = [...stepped.matchAll(/<(?:article|figure)( hidden)? class="sg-slide/g)].map((m) => !m[1]);
+      expect(shown.length).toBe(body.slides.length);
+      expect(shown.indexOf(true)).toBe(1);
+      expect(shown.filter(Boolean)).toHaveLength(1);
+      expect(stepped).toContain(`url=/signage/${lobby.token}?slide=2`);
       // The image is public (image bank): the anonymous screen can load it.
       expect((await fetchA(image.url)).status).toBe(200);
 

@@ -114,7 +114,7 @@ export interface Playlist {
   screen: { id: string; name: string; lang: Lang; orientation: Screen['orientation']; slideSeconds: number };
   slides: Slide[];
   notice: PlaylistNotice | null;
-  /** Seconds until something scheduled changes (a notice starts or ends): the screen refetches then. */
+  /** Seconds until something scheduled changes (a notice starts or ends, a place opens or closes), at most 300: the screen refetches then. */
   refreshInSeconds: number;
   generatedAt: string;
 }
@@ -567,6 +567,8 @@ export class SignageService {
     const now = this.deps.clock.now();
     const ancestors = await this.ancestorsOf(tenantId, screen.orgUnitId);
     const slides: Slide[] = [];
+    // The moment an hours slide's "open now" flips: the screen refetches then.
+    let hoursChange: number | null = null;
     for (const s of await this.slidesOf(this.deps.db, tenantId, screen.id)) {
       const c = s.config as Record<string, string | number | undefined>;
       if (s.kind === 'news') {
@@ -593,6 +595,7 @@ export class SignageService {
         const view = await this.deps.catalogReader.unit(tenantId, String(c.locationId ?? ''));
         if (!view) continue;
         const status = openStatus(view.unit.serviceHours, now.getTime());
+        if (hoursChange === null || status.nextChange < hoursChange) hoursChange = status.nextChange;
         const name = pick(view.unit.names, lang, [fallbackLang]);
         slides.push({
           kind: 'hours',
@@ -606,7 +609,9 @@ export class SignageService {
         });
       }
     }
-    const { notice, nextChange } = await this.noticeFor(tenantId, ancestors, now);
+    const { notice, nextChange: noticeChange } = await this.noticeFor(tenantId, ancestors, now);
+    const changes = [noticeChange, hoursChange].filter((t): t is number => t !== null && Number.isFinite(t));
+    const nextChange = changes.length ? Math.min(...changes) : null;
     const refreshInSeconds = Math.max(1, Math.min(MAX_REFRESH_S, nextChange === null ? MAX_REFRESH_S : Math.ceil((nextChange - now.getTime()) / 1000) + 1));
     return {
       screen: { id: screen.id, name: screen.name, lang, orientation: screen.orientation, slideSeconds: screen.slideSeconds },
