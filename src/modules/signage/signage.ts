@@ -372,20 +372,7 @@ export class SignageService {
       throw new AppError('validation_failed', 400, { fields: { topic: 'invalid' } });
     }
     if (input.kind === 'news' && !input.topic) delete (config as { topic?: string }).topic;
-    return this.deps.db.transaction(async (tx) => {
-      const screen = await this.loadScreen(tx, tenantId, screenId, true);
-      if (!screen || !a.canManage(screen.orgUnitId)) throw new AppError('not_found', 404);
-      const count = await tx.query<Row>(`select count(*) as n, coalesce(max(position), -1) as last from signage_slides where screen_id = $1`, [screenId]);
-      if (Number(count.rows[0].n) >= 30) throw new AppError('validation_failed', 400, { fields: { kind: 'too_many' } });
-      const r = await tx.query<Row>(
-        `insert into signage_slides (tenant_id, screen_id, position, kind, config) values ($1,$2,$3,$4,$5) returning id, position, kind, config`,
-        [tenantId, screenId, Number(count.rows[0].last) + 1, kind, JSON.stringify(config)],
-      );
-      await this.deps.audit.record(tx, tenantId, actor, { action: 'signage.slide.add', targetKind: 'signage_screen', targetId: screenId, details: { kind }, ip });
-      await this.announce(tx, tenantId, 'signage.playlist', { screenId });
-      const x = r.rows[0];
-      return { id: x.id, position: Number(x.position), kind: x.kind, config: x.config ?? {} };
-    });
+    return this.insertSlide(actor, a, tenantId, screenId, kind, config, null, ip);
   }
 
   /** Appends an image slide with an uploaded picture (JPEG, PNG, WebP; location data stripped); alt text is required. */
@@ -399,17 +386,32 @@ export class SignageService {
     const type = sniffType(input.data);
     if (!type || !type.startsWith('image/')) throw new AppError('unsupported_media_type', 415, { fields: { file: 'not_an_image' } });
     const bytes = stripLocation(type, input.data);
+    return this.insertSlide(actor, a, tenantId, screenId, 'image', { uploaded: true, alt }, { bytes, type }, ip);
+  }
+
+  /** Appends a slide at the end of the screen's playlist (at most 30), audited and announced to the screen. */
+  private async insertSlide(
+    actor: Actor,
+    a: SignageAccess,
+    tenantId: string,
+    screenId: string,
+    kind: SlideKind,
+    config: Record<string, unknown>,
+    image: { bytes: Uint8Array; type: string } | null,
+    ip?: string,
+  ): Promise<SlideConfig> {
     return this.deps.db.transaction(async (tx) => {
       const screen = await this.loadScreen(tx, tenantId, screenId, true);
       if (!screen || !a.canManage(screen.orgUnitId)) throw new AppError('not_found', 404);
       const count = await tx.query<Row>(`select count(*) as n, coalesce(max(position), -1) as last from signage_slides where screen_id = $1`, [screenId]);
       if (Number(count.rows[0].n) >= 30) throw new AppError('validation_failed', 400, { fields: { kind: 'too_many' } });
       const r = await tx.query<Row>(
-        `insert into signage_slides (tenant_id, screen_id, position, kind, config, image_bytes, image_type) values ($1,$2,$3,'image',$4,$5,$6)
+        `insert into signage_slides (tenant_id, screen_id, position, kind, config, image_bytes, image_type) values ($1,$2,$3,$4,$5,$6,$7)
          returning id, position, kind, config`,
-        [tenantId, screenId, Number(count.rows[0].last) + 1, JSON.stringify({ uploaded: true, alt }), bytes, type],
+        [tenantId, screenId, Number(count.rows[0].last) + 1, kind, JSON.stringify(config), image?.bytes ?? null, image?.type ?? null],
       );
-      await this.deps.audit.record(tx, tenantId, actor, { action: 'signage.slide.add', targetKind: 'signage_screen', targetId: screenId, details: { kind: 'image', uploaded: true }, ip });
+      const details = image ? { kind, uploaded: true } : { kind };
+      await this.deps.audit.record(tx, tenantId, actor, { action: 'signage.slide.add', targetKind: 'signage_screen', targetId: screenId, details, ip });
       await this.announce(tx, tenantId, 'signage.playlist', { screenId });
       const x = r.rows[0];
       return { id: x.id, position: Number(x.position), kind: x.kind, config: x.config ?? {} };

@@ -4,10 +4,11 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { formValues } from '../staff/admin-page.ts';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
-import { Notice, Problem } from '../staff/inbox-ui.tsx';
+import { Notice } from '../staff/inbox-ui.tsx';
 import {
   Field,
   fieldErrorText,
+  FormProblem,
   formatMoment,
   OnceUrl,
   ScreenOptions,
@@ -173,9 +174,7 @@ export default function SignageScreen() {
           <OnceUrl url={result.url} t={t} />
         </>
       )}
-      {failure && (
-        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
-      )}
+      <FormProblem failure={failure} t={t} />
 
       <h2 id="playlist">{t('playlist')}</h2>
       <p>{t('playlistIntro')}</p>

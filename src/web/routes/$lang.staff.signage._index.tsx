@@ -4,9 +4,9 @@ import { CsrfField } from '../components/Csrf.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
-import { Notice, Problem } from '../staff/inbox-ui.tsx';
+import { Notice } from '../staff/inbox-ui.tsx';
 import { formValues } from '../staff/admin-page.ts';
-import { Field, fieldErrorText, formatMoment, OnceUrl, ScreenOptions, signageAction, unitOptions, UnitSelect, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
+import { Field, fieldErrorText, FormProblem, formatMoment, OnceUrl, ScreenOptions, signageAction, unitOptions, UnitSelect, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Info screens the member of staff manages (communications: all; unit staff: their units'), and registering one. */
@@ -115,9 +115,7 @@ export default function SignageScreens() {
         </TableWrap>
       )}
       <h2 id="register">{t('register')}</h2>
-      {failure && (
-        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
-      )}
+      <FormProblem failure={failure} t={t} />
       <Form method="post" aria-labelledby="register" className="signage-form">
         <CsrfField />
         <Field id="screen-name" label={t('name')} error={err('name')}>

@@ -5,8 +5,8 @@ import { TableWrap } from '../components/TableWrap.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { formValues } from '../staff/admin-page.ts';
 import { Breadcrumbs } from '../staff/catalog-edit-ui.tsx';
-import { Notice, Problem } from '../staff/inbox-ui.tsx';
-import { Field, fieldErrorText, formatMoment, signageAction, unitOptions, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
+import { Notice } from '../staff/inbox-ui.tsx';
+import { Field, fieldErrorText, FormProblem, formatMoment, signageAction, unitOptions, useSignageText, type SignageResult } from '../staff/signage-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /** Urgent notices: take over all screens (tenant-wide managers) or the screens of chosen units, for a time. */
@@ -144,9 +144,7 @@ export default function SignageNotices() {
       )}
 
       <h2 id="new-notice">{t('newNotice')}</h2>
-      {failure && (
-        <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />
-      )}
+      <FormProblem failure={failure} t={t} />
       <Form method="post" aria-labelledby="new-notice" className="signage-form">
         <CsrfField />
         <input type="hidden" name="intent" value="create" />

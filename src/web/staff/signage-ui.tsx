@@ -5,6 +5,7 @@ import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { translator } from '../i18n/define.ts';
 import { signage, type SignageKey } from '../i18n/signage.ts';
 import { useLang } from '../root.tsx';
+import { Problem } from './inbox-ui.tsx';
 
 /** Shared pieces of the console's signage pages (screens, a screen's playlist, urgent notices). */
 
@@ -162,4 +163,10 @@ export function UnitSelect({
 /** Loaders: the units whose screens the person manages, as UnitSelect and the notice form list them. */
 export function unitOptions(access: SignageAccess, lang: Lang) {
   return access.units.filter((u) => access.canManage(u.id)).map((u) => ({ id: u.id, depth: u.depth, name: pick(u.names, lang) }));
+}
+
+/** The form-level error after a refused post: "check the fields" when fields are marked, else the reason. */
+export function FormProblem({ failure, t }: { failure: { message: string; fields: Record<string, string> } | null; t: SignageT }) {
+  if (!failure) return null;
+  return <Problem message={Object.keys(failure.fields).length ? t('formError') : failure.message} />;
 }
