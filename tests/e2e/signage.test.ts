@@ -51,9 +51,10 @@ describeE2E('signage', () => {
   }, 180_000);
   afterAll(() => e2e?.close());
 
-  const publish = async (title: string) => {
+  const publish = async (title: string, image?: { alt: string; data: Uint8Array }) => {
     const news = e2e.app.services.newsroom;
     const item = await news.create(comms, tenantId, { kind: 'news', title: { fi: title }, lead: { fi: 'Lisätietoja kaupungin verkkosivuilla.' } });
+    if (image) await news.addMedia(comms, tenantId, { itemId: item.id, kind: 'image', filename: 'kuva.png', data: image.data, meta: { alt: { fi: image.alt } } });
     await news.transition(comms, tenantId, item.id, { action: 'submit' });
     await news.transition(publisher, tenantId, item.id, { action: 'approve', publish: true });
   };
@@ -111,10 +112,11 @@ describeE2E('signage', () => {
     // A publish arrives over SSE; the page is the same document (a marker survives).
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     const started = Date.now();
-    await publish('Jäähalli avautuu lauantaina');
+    await publish('Jäähalli avautuu lauantaina', { alt: 'Jäähallin kaukalo ennen kauden alkua', data: await examplePng() });
     await waitForSlideText(page, 'Jäähalli avautuu lauantaina', 5_000);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.locator('#sg-slides img[alt="Jäähallin kaukalo ennen kauden alkua"]').count()).toBe(1);
     await eachSlide(page, 'landscape');
 
     // An urgent notice takes over the whole screen, in an assertive live region, and leaves.
