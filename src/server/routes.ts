@@ -25,6 +25,7 @@ import { agentInboxApi } from '../modules/inbox/agent-api.ts';
 import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
 import { newsroomApi } from '../modules/newsroom/api.ts';
 import { distributionApi } from '../modules/distribution/api.ts';
+import { signageApi } from '../modules/signage/api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -54,4 +55,5 @@ export const apiRoutes: ApiRoutes[] = [
   chatResidentApi,
   newsroomApi,
   distributionApi,
+  signageApi,
 ];

@@ -3,6 +3,7 @@ import { seedDemoInbox } from './demo/inbox.ts';
 import { seedDemoFaq } from './demo/faq.ts';
 import { DEMO_PUBLISHER, seedDemoNews } from './demo/news.ts';
 import { seedDemoDistribution } from './demo/distribution.ts';
+import { seedDemoSignage } from './demo/signage.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -193,6 +194,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727275)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoDistribution(tx, r.rows[0].id, t.slug);
+    });
+  }
+  // The demo info screen (after the catalog: it shows a service location's hours).
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoSignage(tx, r.rows[0].id, t.slug);
     });
   }
 }

@@ -46,6 +46,7 @@ import { NewsroomService } from '../modules/newsroom/items.ts';
 import { IntranetService } from '../modules/newsroom/intranet.ts';
 import { MediaListService } from '../modules/distribution/contacts.ts';
 import { DistributionService } from '../modules/distribution/distribution.ts';
+import { SignageService } from '../modules/signage/signage.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -144,6 +145,8 @@ export interface Services {
   mediaList: MediaListService;
   /** Distribution of publications: media e-mail (embargoed copies), Mastodon, signed webhook; deliveries with retries. */
   distribution: DistributionService;
+  /** Info-TV signage: screens per org unit with secret URLs, playlists, urgent notices (src/modules/signage). */
+  signage: SignageService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -296,6 +299,15 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     mediaList: services.mediaList,
     sessionSecret: config.SESSION_SECRET,
     publicUrl: config.PUBLIC_URL,
+  services.signage = new SignageService({
+    db,
+    audit,
+    events,
+    clock: services.clock,
+    orgUnits,
+    newsroom: services.newsroom,
+    catalogReader: services.catalogReader,
+    maxImageBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
