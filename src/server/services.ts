@@ -299,6 +299,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     mediaList: services.mediaList,
     sessionSecret: config.SESSION_SECRET,
     publicUrl: config.PUBLIC_URL,
+  });
   services.signage = new SignageService({
     db,
     audit,
