@@ -43,6 +43,7 @@ import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
+import { PressContactService } from '../modules/newsroom/press-contacts.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -135,6 +136,8 @@ export interface Services {
   clock: Clock;
   /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
   newsroom: NewsroomService;
+  /** The press room's contact people (public list; newsroom editors keep it). */
+  pressContacts: PressContactService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -272,6 +275,12 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     clock: services.clock,
     log,
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
+  });
+  services.pressContacts = new PressContactService({ db, audit, contentVersions });
+  // A correction of a published public item changes what the site and feeds show: cached
+  // anonymous pages (keyed on the content version) must not outlive it.
+  services.newsroom.on('updated', async (tx, item) => {
+    if (item.audience === 'public') await contentVersions.bump(tx, item.tenantId);
   });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);

@@ -52,7 +52,7 @@ export function xmlText(s: string): string {
 }
 
 /** Plain text as HTML text (what <description> holds), before XML escaping. */
-function htmlText(s: string): string {
+export function htmlText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
