@@ -6,6 +6,7 @@ import { isLang, pick, type Lang, type Localized } from '../../platform/i18n.ts'
 import { sendError } from '../../server/app.ts';
 import type { Services } from '../../server/services.ts';
 import { itemPath, type NewsItem, type NewsKind, type NewsTopic } from './model.ts';
+import { FEED_FORMATS, FEED_TYPES, feedPath, formatEventRange, PUBLIC_KINDS, type FeedFormat, type FeedScope } from './public-view.ts';
 
 /**
  * The newsroom's syndication feeds: RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1 of the
@@ -27,14 +28,9 @@ import { itemPath, type NewsItem, type NewsKind, type NewsTopic } from './model.
  * caches; the per-visitor CSRF cookie is dropped (a feed has no forms).
  */
 
-export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
-export type FeedFormat = (typeof FEED_FORMATS)[number];
-export type FeedScope = 'news' | 'press';
 
 /** How many items a feed carries: readers poll; the archive is on the site. */
 export const FEED_ITEMS = 50;
-
-const PUBLIC_KINDS: NewsKind[] = ['news', 'press_release', 'event'];
 
 const TEXT: Record<Lang, { news: string; press: string; newsDescription: string; pressDescription: string; event: string; location: string }> = {
   fi: {
@@ -63,20 +59,7 @@ const TEXT: Record<Lang, { news: string; press: string; newsDescription: string;
   },
 };
 
-export const FEED_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml',
-  atom: 'application/atom+xml',
-  json: 'application/feed+json',
-};
 
-/** The feed's path on the tenant's site (relative). */
-export function feedPath(lang: Lang, scope: FeedScope, format: FeedFormat, filter: { topic?: string; kind?: NewsKind } = {}): string {
-  const p = new URLSearchParams();
-  if (filter.topic) p.set('topic', filter.topic);
-  if (filter.kind) p.set('kind', filter.kind);
-  const q = p.toString();
-  return `/feeds/${lang}/${scope}.${format}${q ? `?${q}` : ''}`;
-}
 
 export interface FeedInput {
   format: FeedFormat;
@@ -131,7 +114,7 @@ function prepare(f: FeedInput): Prepared {
     let html = item.body[f.lang] ?? '';
     if (item.kind === 'event' && item.eventStartsAt) {
       // The event's facts lead the text, so a reader that shows only the content still has them.
-      const when = formatRange(item.eventStartsAt, item.eventEndsAt, f.lang);
+      const when = formatEventRange(item.eventStartsAt, item.eventEndsAt, f.lang);
       const where = item.eventLocation[f.lang] ?? '';
       html = `<p>${htmlText(`${t.event}: ${when}`)}${where ? `<br>${htmlText(`${t.location}: ${where}`)}` : ''}</p>${html}`;
     }
@@ -150,15 +133,6 @@ function prepare(f: FeedInput): Prepared {
   });
   const updated = entries.reduce<string | null>((m, e) => (!m || e.updated > m ? e.updated : m), null);
   return { title, description: `${f.scope === 'press' ? t.pressDescription : t.newsDescription} – ${tenant}`, home, self, updated, entries };
-}
-
-function formatRange(startIso: string, endIso: string | null, lang: Lang): string {
-  const fmt = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang === 'sv' ? 'sv-FI' : 'fi-FI', {
-    timeZone: 'Europe/Helsinki',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-  return endIso ? fmt.formatRange(new Date(startIso), new Date(endIso)) : fmt.format(new Date(startIso));
 }
 
 /** RFC 822 (RFC 1123 form) date of RSS 2.0. */
