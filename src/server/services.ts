@@ -277,11 +277,6 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
   services.pressContacts = new PressContactService({ db, audit, contentVersions });
-  // A correction of a published public item changes what the site and feeds show: cached
-  // anonymous pages (keyed on the content version) must not outlive it.
-  services.newsroom.on('updated', async (tx, item) => {
-    if (item.audience === 'public') await contentVersions.bump(tx, item.tenantId);
-  });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

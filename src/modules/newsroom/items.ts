@@ -470,6 +470,8 @@ export class NewsroomService {
       await this.recordVersion(tx, item, 'save', user.id);
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.update', targetKind: 'news_item', targetId: id, ip: ctx.ip });
       if (item.state === 'published') {
+        // A correction changes what cached public pages and feeds show.
+        if (item.audience === 'public') await this.deps.contentVersions.bump(tx, tenantId);
         await this.announce(tx, item, 'news.updated');
         await this.runHooks('updated', tx, item);
       }
@@ -709,6 +711,7 @@ export class NewsroomService {
         ],
       );
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.add', targetKind: 'news_media', targetId: r.rows[0].id, ip: ctx.ip });
+      if (r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (input.itemId) await this.touch(tx, tenantId, input.itemId, user.id);
       return mediaFromRow(r.rows[0]);
     });
@@ -739,6 +742,7 @@ export class NewsroomService {
         ],
       );
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.update', targetKind: 'news_media', targetId: mediaId, ip: ctx.ip });
+      if (m.inImageBank || r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (m.itemId) await this.touch(tx, tenantId, m.itemId, user.id);
       return mediaFromRow(r.rows[0]);
     });
@@ -748,9 +752,10 @@ export class NewsroomService {
     const user = requireNewsEditor(actor, tenantId);
     if (!isUuid(mediaId)) throw new AppError('not_found', 404);
     await this.deps.db.transaction(async (tx) => {
-      const r = await tx.query<{ item_id: string | null }>(`delete from news_media where tenant_id = $1 and id = $2 returning item_id`, [tenantId, mediaId]);
+      const r = await tx.query<{ item_id: string | null; in_image_bank: boolean }>(`delete from news_media where tenant_id = $1 and id = $2 returning item_id, in_image_bank`, [tenantId, mediaId]);
       if (!r.rows[0]) throw new AppError('not_found', 404);
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.remove', targetKind: 'news_media', targetId: mediaId, ip: ctx.ip });
+      if (r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (r.rows[0].item_id) await this.touch(tx, tenantId, r.rows[0].item_id, user.id);
     });
   }
@@ -801,7 +806,9 @@ export class NewsroomService {
   }
 
   private async touch(tx: Tx, tenantId: string, id: string, userId: string) {
-    await tx.query<Row>(`update news_items set updated_at = now(), updated_by = $3 where tenant_id = $1 and id = $2`, [tenantId, id, userId]);
+    const r = await tx.query<Row>(`update news_items set updated_at = now(), updated_by = $3 where tenant_id = $1 and id = $2 returning state, audience`, [tenantId, id, userId]);
+    // A published public item's images and attachments are on cached public pages.
+    if (r.rows[0]?.state === 'published' && r.rows[0]?.audience === 'public') await this.deps.contentVersions.bump(tx, tenantId);
   }
 
   private async recordVersion(tx: Tx, item: NewsItem, action: string, userId: string | null, note?: string) {
