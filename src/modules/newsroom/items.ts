@@ -304,11 +304,19 @@ export class NewsroomService {
     if (f.from) where.push(`i.published_at >= ($${args.push(f.from)}::date::timestamp at time zone 'Europe/Helsinki')`);
     if (f.to) where.push(`i.published_at < (($${args.push(f.to)}::date + 1)::timestamp at time zone 'Europe/Helsinki')`);
     let order = 'i.published_at desc';
-    const query = toPrefixQuery(f.q ?? '');
-    if (query) {
-      const n = args.push(query);
-      where.push(`i.search_${f.lang} @@ to_tsquery('${cfg}', $${n})`);
-      order = `ts_rank(i.search_${f.lang}, to_tsquery('${cfg}', $${n})) desc, i.published_at desc`;
+    const words = searchWords(f.q ?? '');
+    if (words.length) {
+      // Each word as a stemmed prefix; in Finnish also as a shortened raw prefix, because the
+      // stemmer keeps consonant gradation apart ("päiväkodin" → päiväkod, "päiväkoti" → päiväkot).
+      const tsq = words
+        .map((w) => {
+          const stemmed = `to_tsquery('${cfg}', $${args.push(`${w}:*`)})`;
+          const short = f.lang === 'fi' ? gradationPrefix(w) : null;
+          return short ? `(${stemmed} || to_tsquery('simple', $${args.push(`${short}:*`)}))` : stemmed;
+        })
+        .join(' && ');
+      where.push(`i.search_${f.lang} @@ (${tsq})`);
+      order = `ts_rank(i.search_${f.lang}, ${tsq}) desc, i.published_at desc`;
     }
     const limit = Math.min(Math.max(f.limit ?? 20, 1), 100);
     const offset = Math.max(f.offset ?? 0, 0);
@@ -962,15 +970,24 @@ export function cleanLocalized(v: Record<string, string | null | undefined> | un
   return out;
 }
 
-/** Words of a search as a prefix tsquery ("päiväkoti:* & haku:*"); null when nothing remains. */
-export function toPrefixQuery(q: string): string | null {
-  const words = q
+/** The words of a search: lower case letters and digits, at most 12. */
+export function searchWords(q: string): string[] {
+  return q
     .normalize('NFC')
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
     .slice(0, 12);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
+ * A Finnish word's first letters without its last three (at least five remain), matched
+ * as a prefix of the stems: an inflected form whose stem ends differently (consonant
+ * gradation: päiväkodin/päiväkoti, kunnossapidon/kunnossapito) still finds the text.
+ * null for words under seven letters, where that would match too much.
+ */
+export function gradationPrefix(word: string): string | null {
+  return word.length >= 7 ? word.slice(0, Math.max(5, word.length - 3)) : null;
 }
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf' };

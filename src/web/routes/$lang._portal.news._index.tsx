@@ -34,7 +34,10 @@ export async function loader({ context, params, request }: LoaderArgs) {
   const wanted = url.searchParams.get('topic') ?? '';
   const topic = topics.some((t) => t.slug === wanted) ? wanted : undefined;
   const page = pageParam(url.searchParams.get('page'));
-  const list = await news.publicList(context.tenant.id, { lang, kinds: PUBLIC_KINDS, topic, limit: NEWS_PAGE_SIZE, offset: (page - 1) * NEWS_PAGE_SIZE });
+  const filter = { lang, kinds: PUBLIC_KINDS, topic };
+  const list = await news.publicList(context.tenant.id, { ...filter, limit: NEWS_PAGE_SIZE, offset: (page - 1) * NEWS_PAGE_SIZE });
+  // Past the last page the window count is empty: count again from the start for "page n of m".
+  if (!list.items.length && page > 1) list.total = (await news.publicList(context.tenant.id, { ...filter, limit: 1 })).total;
   return {
     lang,
     topic,

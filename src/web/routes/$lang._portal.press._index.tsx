@@ -58,19 +58,20 @@ export async function loader({ context, params, request }: LoaderArgs) {
     language: (context.tenant.languages as string[]).includes(wantedLanguage) ? (wantedLanguage as Lang) : lang,
     page: pageParam(url.searchParams.get('page')),
   };
+  const filter = {
+    lang: query.language,
+    kinds: ['press_release' as const],
+    q: query.q || undefined,
+    topic: query.topic || undefined,
+    from: query.from || undefined,
+    to: query.to || undefined,
+  };
   const [list, contacts] = await Promise.all([
-    s.newsroom.publicList(tenantId, {
-      lang: query.language,
-      kinds: ['press_release'],
-      q: query.q || undefined,
-      topic: query.topic || undefined,
-      from: query.from || undefined,
-      to: query.to || undefined,
-      limit: PRESS_PAGE_SIZE,
-      offset: (query.page - 1) * PRESS_PAGE_SIZE,
-    }),
+    s.newsroom.publicList(tenantId, { ...filter, limit: PRESS_PAGE_SIZE, offset: (query.page - 1) * PRESS_PAGE_SIZE }),
     s.pressContacts.list(tenantId),
   ]);
+  // Past the last page the window count is empty: count again from the start for "page n of m".
+  if (!list.items.length && query.page > 1) list.total = (await s.newsroom.publicList(tenantId, { ...filter, limit: 1 })).total;
   return {
     lang,
     query,
