@@ -39,7 +39,7 @@ export function newsJsonLd(page: NewsPage, c: LdContext): Record<string, unknown
     inLanguage: page.lang,
     datePublished: page.publishedAt,
     dateModified: page.updatedAt > page.publishedAt ? page.updatedAt : page.publishedAt,
-    articleSection: page.topics.map((t) => t.name.text).filter(Boolean),
+    articleSection: page.topics.length ? page.topics.map((t) => t.name.text).filter(Boolean) : undefined,
     image: images.length ? images : undefined,
     author: organization,
     publisher: organization,

@@ -254,7 +254,12 @@ function DateField({ name, label, value, invalid, lang }: { name: string; label:
       <input
         id={id}
         name={name}
-        type="date"
+        // Text, not type=date: the hint's format is what is typed, whatever the browser's locale.
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={10}
+        size={10}
         defaultValue={value}
         aria-invalid={invalid ? true : undefined}
         aria-describedby={invalid ? `${id}-hint ${id}-error` : `${id}-hint`}

@@ -264,15 +264,15 @@ function MetaFields({ prefix, languages, lang, failure, initial }: { prefix: str
         <legend>{t('captionLegend')}</legend>
         {languages.map((l) => (
           <Field key={l} t={t} name={`${prefix}-caption-${l}`} label={t('caption', { lang: t(LANG_SUFFIX[l]) })}>
-            {(aria) => <input {...aria} name={`caption${cap(l)}`} maxLength={1000} lang={l} defaultValue={value(`caption${cap(l)}`, initial?.caption[l] ?? '')} />}
+            {(aria) => <input {...aria} type="text" name={`caption${cap(l)}`} maxLength={1000} lang={l} defaultValue={value(`caption${cap(l)}`, initial?.caption[l] ?? '')} />}
           </Field>
         ))}
       </fieldset>
       <Field t={t} name={`${prefix}-credit`} label={t('credit')} error={failure?.fields.credit ? t(pressErrorKey(failure.fields.credit)) : undefined}>
-        {(aria) => <input {...aria} name="credit" maxLength={200} defaultValue={value('credit', initial?.credit ?? '')} />}
+        {(aria) => <input {...aria} type="text" name="credit" maxLength={200} defaultValue={value('credit', initial?.credit ?? '')} />}
       </Field>
       <Field t={t} name={`${prefix}-license`} label={t('license')} hint={t('licenseHint')} error={failure?.fields.license ? t(pressErrorKey(failure.fields.license)) : undefined}>
-        {(aria) => <input {...aria} name="license" maxLength={200} defaultValue={value('license', initial?.license ?? '')} />}
+        {(aria) => <input {...aria} type="text" name="license" maxLength={200} defaultValue={value('license', initial?.license ?? '')} />}
       </Field>
     </>
   );

@@ -210,11 +210,11 @@ function ContactForm({
       <input type="hidden" name="intent" value={editing ? 'update' : 'create'} />
       {editing && <input type="hidden" name="id" value={editing.id} />}
       <Field t={t} name="contact-name" label={t('name')} error={err('name')}>
-        {(aria) => <input {...aria} name="name" required maxLength={120} autoComplete="off" defaultValue={value('name', editing?.name ?? '')} />}
+        {(aria) => <input {...aria} type="text" name="name" required maxLength={120} autoComplete="off" defaultValue={value('name', editing?.name ?? '')} />}
       </Field>
       {languages.map((l) => (
         <Field key={l} t={t} name={`contact-title-${l}`} label={t('jobTitle', { lang: t(LANG_SUFFIX[l]) })} error={err(`title.${l}`)}>
-          {(aria) => <input {...aria} name={`title${cap(l)}`} maxLength={150} lang={l} defaultValue={value(`title${cap(l)}`, editing?.title[l] ?? '')} />}
+          {(aria) => <input {...aria} type="text" name={`title${cap(l)}`} maxLength={150} lang={l} defaultValue={value(`title${cap(l)}`, editing?.title[l] ?? '')} />}
         </Field>
       ))}
       <Field t={t} name="contact-phone" label={t('phone')} hint={t('phoneHint')} error={err('phone')}>
