@@ -5,6 +5,7 @@ import type { NewsItem } from '../../src/modules/newsroom/model.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { newsroomWriter } from '../helpers/newsroom.ts';
 import { staffClient } from '../helpers/staff-session.ts';
 
 /*
@@ -63,17 +64,9 @@ for (const engine of engines()) {
     }, 120_000);
     afterAll(() => app?.close());
 
-    const create = async (body: Record<string, unknown>) => {
-      const r = await editor.api('POST', '/api/v1/news/items', body);
-      expect(r.status, await r.clone().text()).toBe(201);
-      return (await r.json()) as NewsItem;
-    };
-    const publish = async (item: NewsItem) => {
-      expect((await editor.api('POST', `/api/v1/news/items/${item.id}/transitions`, { action: 'submit' })).status).toBe(200);
-      const r = await publisher.api('POST', `/api/v1/news/items/${item.id}/transitions`, { action: 'approve', publish: true });
-      expect(r.status, await r.clone().text()).toBe(200);
-      return (await r.json()) as NewsItem;
-    };
+    const writer = () => newsroomWriter(editor, publisher);
+    const create = (body: Record<string, unknown>) => writer().create(body);
+    const publish = (item: NewsItem) => writer().publish(item);
     const text = async (path: string) => {
       const r = await get(path);
       expect(r.status, `${path}: ${await r.clone().text()}`).toBe(200);

@@ -3,6 +3,7 @@ import type { NewsItem } from '../../src/modules/newsroom/model.ts';
 import { drawScene } from '../../src/server/demo/press-room.ts';
 import { engines } from '../helpers/engines.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { newsroomWriter } from '../helpers/newsroom.ts';
 import { staffClient } from '../helpers/staff-session.ts';
 
 /*
@@ -41,17 +42,9 @@ for (const engine of engines()) {
       // React separates adjacent text nodes with empty comments; the tests read the text.
       return (await r.text()).replaceAll('<!-- -->', '');
     };
-    const create = async (body: Record<string, unknown>) => {
-      const r = await editor.api('POST', '/api/v1/news/items', body);
-      expect(r.status, await r.clone().text()).toBe(201);
-      return (await r.json()) as NewsItem;
-    };
-    const publish = async (item: NewsItem) => {
-      await editor.api('POST', `/api/v1/news/items/${item.id}/transitions`, { action: 'submit' });
-      const r = await publisher.api('POST', `/api/v1/news/items/${item.id}/transitions`, { action: 'approve', publish: true });
-      expect(r.status, await r.clone().text()).toBe(200);
-      return (await r.json()) as NewsItem;
-    };
+    const writer = () => newsroomWriter(editor, publisher);
+    const create = (body: Record<string, unknown>) => writer().create(body);
+    const publish = (item: NewsItem) => writer().publish(item);
     const jsonLd = (html: string) => [...html.matchAll(/<script type="application\/ld\+json"[^>]*>(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]) as Record<string, unknown>);
 
     it('news list: published public items in the language with date, lead, topics and the thumbnail; topic filter; feeds announced', async () => {

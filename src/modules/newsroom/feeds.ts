@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { htmlText, xmlText } from '../feedback/feed-rss.ts';
+import { bodyEtag, htmlText, sharedFeedRoute, xmlText } from '../feedback/feed-rss.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLang, pick, type Lang, type Localized } from '../../platform/i18n.ts';
 import { sendError } from '../../server/app.ts';
@@ -265,13 +264,7 @@ export function newsFeedRoutes(app: FastifyInstance, services: Services) {
     for (const format of FEED_FORMATS) {
       app.get<{ Params: { lang: string }; Querystring: { topic?: string; kind?: string } }>(
         `/feeds/:lang/${scope}.${format}`,
-        {
-          // Route-level onSend runs after the app's (the cookie writer's among them).
-          onSend: (_req, reply, payload, done) => {
-            reply.removeHeader('set-cookie');
-            done(null, payload);
-          },
-        },
+        sharedFeedRoute,
         async (req, reply) => {
           const { tenant, origin } = req.aukio;
           const lang = req.params.lang;
@@ -289,7 +282,7 @@ export function newsFeedRoutes(app: FastifyInstance, services: Services) {
           const kinds = kind ? [kind] : scope === 'press' ? (['press_release'] as NewsKind[]) : PUBLIC_KINDS;
           const { items } = await services.newsroom.publicList(tenant.id, { lang, kinds, topic: topic?.slug, limit: FEED_ITEMS });
           const body = RENDER[format]({ format, scope, lang, fallback: tenant.defaultLanguage, origin, tenantNames: tenant.names, items, topics, topic, kind });
-          const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+          const etag = bodyEtag(body);
           const lastModified = items.reduce<string | null>((m, i) => (!m || itemUpdated(i) > m ? itemUpdated(i) : m), null);
           reply.header('cache-control', 'public, max-age=300');
           reply.header('etag', etag);

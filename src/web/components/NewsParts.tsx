@@ -6,6 +6,14 @@ import { newsPublic, type NewsPublicKey } from '../i18n/news-public.ts';
 
 /** Pieces of the public news pages: item cards, the pager, feed links, dates. */
 
+/** A page URL with only the given, non-empty parameters: links stay short and shareable. */
+export function hrefWith(path: string, params: Record<string, string | number | null | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const q = p.toString();
+  return `${path}${q ? `?${q}` : ''}`;
+}
+
 /** Text in another language than the page gets its own lang attribute. */
 export function Picked({ value, lang }: { value: PickedText; lang: Lang }) {
   return <span lang={value.lang !== lang ? value.lang : undefined}>{value.text}</span>;
@@ -63,6 +71,24 @@ export function NewsCards({ items, lang, headingLevel = 'h3', labelledBy, topicH
         </li>
       ))}
     </ol>
+  );
+}
+
+/** The topic choice of a GET filter form ("all topics" first). */
+export function TopicSelect({ id, lang, topics, value }: { id: string; lang: Lang; topics: { slug: string; name: PickedText }[]; value: string }) {
+  const t = translator(newsPublic, lang);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('topic')}</label>
+      <select id={id} name="topic" defaultValue={value}>
+        <option value="">{t('allTopics')}</option>
+        {topics.map((tp) => (
+          <option key={tp.slug} value={tp.slug} lang={tp.name.lang !== lang ? tp.name.lang : undefined}>
+            {tp.name.text}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@ import { NEWS_PAGE_SIZE, pageParam, PUBLIC_KINDS, toCard } from '../../modules/n
 import type { Lang } from '../../platform/i18n.ts';
 import { catalogPageHeaders } from '../catalog-cache.ts';
 import { Breadcrumbs } from '../components/Catalog.tsx';
-import { FeedAlternates, FeedLinks, NewsCards, NewsPager, Picked } from '../components/NewsParts.tsx';
+import { FeedAlternates, FeedLinks, hrefWith, NewsCards, NewsPager, Picked, TopicSelect } from '../components/NewsParts.tsx';
 import { translator } from '../i18n/define.ts';
 import { newsPublic } from '../i18n/news-public.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
@@ -17,11 +17,7 @@ import { pick } from '../../platform/i18n.ts';
 export const headers = catalogPageHeaders;
 
 function newsHref(lang: Lang, q: { topic?: string; page?: number }) {
-  const p = new URLSearchParams();
-  if (q.topic) p.set('topic', q.topic);
-  if (q.page && q.page > 1) p.set('page', String(q.page));
-  const s = p.toString();
-  return `/${lang}/news${s ? `?${s}` : ''}`;
+  return hrefWith(`/${lang}/news`, { topic: q.topic, page: q.page && q.page > 1 ? q.page : undefined });
 }
 
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -71,17 +67,7 @@ export default function NewsListPage() {
       <p className="lead">{t('newsIntro')}</p>
 
       <form method="get" action={`/${lang}/news`} className="toolbar news-filter" aria-label={t('filterLabel')}>
-        <div className="field">
-          <label htmlFor="news-topic">{t('topic')}</label>
-          <select id="news-topic" name="topic" defaultValue={d.topic ?? ''}>
-            <option value="">{t('allTopics')}</option>
-            {d.topics.map((tp) => (
-              <option key={tp.slug} value={tp.slug} lang={tp.name.lang !== lang ? tp.name.lang : undefined}>
-                {tp.name.text}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TopicSelect id="news-topic" lang={lang} topics={d.topics} value={d.topic ?? ''} />
         <button type="submit">{t('show')}</button>
       </form>
 

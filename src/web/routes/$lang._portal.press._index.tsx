@@ -3,7 +3,7 @@ import { dateParam, pageParam, PRESS_PAGE_SIZE, toCard } from '../../modules/new
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { catalogPageHeaders } from '../catalog-cache.ts';
 import { Breadcrumbs } from '../components/Catalog.tsx';
-import { FeedAlternates, FeedLinks, NewsCards, NewsPager, Picked } from '../components/NewsParts.tsx';
+import { FeedAlternates, FeedLinks, hrefWith, NewsCards, NewsPager, Picked, TopicSelect } from '../components/NewsParts.tsx';
 import { translator } from '../i18n/define.ts';
 import { LANGUAGE_ENDONYMS, newsPublic } from '../i18n/news-public.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
@@ -27,15 +27,7 @@ interface PressQuery {
 }
 
 function pressHref(lang: Lang, q: PressQuery, page: number) {
-  const p = new URLSearchParams();
-  if (q.q) p.set('q', q.q);
-  if (q.topic) p.set('topic', q.topic);
-  if (q.from) p.set('from', q.from);
-  if (q.to) p.set('to', q.to);
-  if (q.language !== lang) p.set('language', q.language);
-  if (page > 1) p.set('page', String(page));
-  const s = p.toString();
-  return `/${lang}/press${s ? `?${s}` : ''}`;
+  return hrefWith(`/${lang}/press`, { q: q.q, topic: q.topic, from: q.from, to: q.to, language: q.language !== lang ? q.language : undefined, page: page > 1 ? page : undefined });
 }
 
 export async function loader({ context, params, request }: LoaderArgs) {
@@ -137,17 +129,7 @@ export default function PressRoomPage() {
             <input id="press-q" name="q" type="search" defaultValue={query.q} maxLength={200} aria-describedby="press-q-hint" />
           </div>
           <div className="press-filters">
-            <div className="field">
-              <label htmlFor="press-topic">{t('topic')}</label>
-              <select id="press-topic" name="topic" defaultValue={query.topic}>
-                <option value="">{t('allTopics')}</option>
-                {d.topics.map((tp) => (
-                  <option key={tp.slug} value={tp.slug} lang={tp.name.lang !== lang ? tp.name.lang : undefined}>
-                    {tp.name.text}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TopicSelect id="press-topic" lang={lang} topics={d.topics} value={query.topic} />
             <DateField name="from" label={t('from')} value={d.badDates.from ?? query.from} invalid={d.badDates.from !== null} lang={lang} />
             <DateField name="to" label={t('to')} value={d.badDates.to ?? query.to} invalid={d.badDates.to !== null} lang={lang} />
             {d.languages.length > 1 && (

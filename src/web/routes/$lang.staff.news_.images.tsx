@@ -1,7 +1,7 @@
-import { data, Form, redirect, useActionData, useLoaderData } from 'react-router';
+import { Form, redirect, useActionData, useLoaderData } from 'react-router';
 import { requireNewsEditor } from '../../modules/newsroom/items.ts';
 import { formatBytes } from '../../modules/newsroom/public-view.ts';
-import { AppError, errorMessage, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
@@ -11,6 +11,7 @@ import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs, Field } from '../staff/catalog-edit-ui.tsx';
 import { Notice, Problem } from '../staff/inbox-ui.tsx';
+import { pressFormFailure, type PressFormFailure } from '../staff/press-room-form.ts';
 
 /**
  * The press image bank in the console (communications, publishers): upload an image with
@@ -53,13 +54,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
   });
 }
 
-interface Failure {
-  intent: string;
-  id?: string;
-  message: string;
-  fields: Record<string, string>;
-  values: Record<string, string>;
-}
+type Failure = PressFormFailure;
 
 function meta(v: Record<string, string>) {
   return {
@@ -102,10 +97,7 @@ export async function action({ context, params, request }: ActionArgs) {
     }
     throw new AppError('validation_failed', 400, { fields: { intent: 'invalid' } });
   } catch (e) {
-    if (!isAppError(e) || e.status >= 500) throw e;
-    if (e.status === 401 || e.status === 403 || e.status === 404) throw data({ code: e.code }, { status: e.status });
-    const fields = (e.details?.fields as Record<string, string> | undefined) ?? {};
-    return data<Failure>({ intent: v.intent ?? '', id: v.id, message: errorMessage(e.code, lang), fields, values: v }, { status: e.status });
+    return pressFormFailure(e, lang, { intent: v.intent ?? '', id: v.id, values: v });
   }
 }
 

@@ -1,7 +1,7 @@
-import { data, Form, redirect, useActionData, useLoaderData } from 'react-router';
+import { Form, redirect, useActionData, useLoaderData } from 'react-router';
 import { requireNewsEditor } from '../../modules/newsroom/items.ts';
 import type { PressContact } from '../../modules/newsroom/press-contacts.ts';
-import { AppError, errorMessage, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/validation.ts';
 import { CsrfField } from '../components/Csrf.tsx';
@@ -12,6 +12,7 @@ import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { Breadcrumbs, Field } from '../staff/catalog-edit-ui.tsx';
 import { Notice, Problem } from '../staff/inbox-ui.tsx';
+import { pressFormFailure, type PressFormFailure } from '../staff/press-room-form.ts';
 
 /**
  * The press room's contact people in the console (communications, publishers): add, edit
@@ -42,13 +43,7 @@ export async function loader({ context, params, request }: LoaderArgs) {
   });
 }
 
-interface Failure {
-  intent: string;
-  message: string;
-  fields: Record<string, string>;
-  values: Record<string, string>;
-  topics: string[];
-}
+type Failure = PressFormFailure;
 
 export async function action({ context, params, request }: ActionArgs) {
   const lang = pageLang(context, params);
@@ -82,10 +77,7 @@ export async function action({ context, params, request }: ActionArgs) {
     }
     throw new AppError('validation_failed', 400, { fields: { intent: 'invalid' } });
   } catch (e) {
-    if (!isAppError(e) || e.status >= 500) throw e;
-    if (e.status === 401 || e.status === 403 || e.status === 404) throw data({ code: e.code }, { status: e.status });
-    const fields = (e.details?.fields as Record<string, string> | undefined) ?? {};
-    return data<Failure>({ intent: v.intent ?? '', message: errorMessage(e.code, lang), fields, values: v, topics }, { status: e.status });
+    return pressFormFailure(e, lang, { intent: v.intent ?? '', values: v, topics });
   }
 }
 
@@ -203,7 +195,7 @@ function ContactForm({
   const value = (name: string, fallback: string) => failure?.values[name] ?? fallback;
   const err = (field: string) => (failure?.fields[field] ? t(pressErrorKey(failure.fields[field])) : undefined);
   const cap = (l: Lang) => (l === 'fi' ? 'Fi' : l === 'sv' ? 'Sv' : 'En');
-  const chosen = failure ? failure.topics : (editing?.topics ?? []);
+  const chosen = failure ? (failure.topics ?? []) : (editing?.topics ?? []);
   return (
     <Form method="post" reloadDocument>
       <CsrfField />
