@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { signInAs } from '../helpers/staff-session.ts';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, HOST_B, screenshot, startE2E, visit, type E2E } from './harness.ts';
 
 /**
  * The newsroom's public pages and the press-room console pages in real Chromium: axe
@@ -133,6 +133,20 @@ describeE2E('newsroom public pages and press-room console in Chromium (axe, 375/
     expect(await desktop.getByText('Kirjoita vaihtoehtoinen teksti ainakin yhdellä kielellä.').isVisible()).toBe(true);
     await visit(desktop, `${o}/fi/press/images`);
     expect(await desktop.getByRole('img', { name: 'Testikuva lumisesta kadusta' }).isVisible()).toBe(true);
+
+    // Tenant admins have the pages too (the console's nav shows them), also where nothing is
+    // there yet: Järvikylä (Finnish only) has no topics, contacts or images.
+    const adminB = await signInAs(e2e.app, HOST_B, 'admin@jarvikyla.fi');
+    const jarvi = await e2e.page();
+    await jarvi.context().addCookies(
+      adminB.cookie.split('; ').map((c) => {
+        const [name, value] = c.split('=');
+        return { name, value, domain: HOST_B, path: '/' };
+      }),
+    );
+    const ob = e2e.origin(HOST_B);
+    for (const path of ['/fi/staff/news/images', '/fi/staff/news/press-contacts', '/fi/press', '/fi/press/images', '/fi/news']) await visit(jarvi, `${ob}${path}`);
+    await screenshot(jarvi, 'newsroom-jarvikyla-news-empty');
 
     // A press contact, with JavaScript on this time.
     await visit(desktop, `${o}/fi/staff/news/press-contacts`);
