@@ -1,6 +1,7 @@
 import { useLoaderData } from 'react-router';
 import { newsJsonLd } from '../../modules/newsroom/json-ld.ts';
-import { formatBytes, formatEventRange } from '../../modules/newsroom/public-view.ts';
+import { formatBytes, formatEventRange, type PublicImage } from '../../modules/newsroom/public-view.ts';
+import type { Lang } from '../../platform/i18n.ts';
 import type { newsItemLoader } from '../news.server.ts';
 import { translator } from '../i18n/define.ts';
 import { LANGUAGE_ENDONYMS, newsPublic } from '../i18n/news-public.ts';
@@ -128,8 +129,8 @@ export function NewsItemView() {
   );
 }
 
-function NewsFigure({ image, lang }: { image: { url: string; alt: { text: string; lang: string }; caption: { text: string; lang: string }; credit: string | null; license: string | null }; lang: string }) {
-  const t = translator(newsPublic, lang as 'fi');
+function NewsFigure({ image, lang }: { image: Pick<PublicImage, 'url' | 'alt' | 'caption' | 'credit'>; lang: Lang }) {
+  const t = translator(newsPublic, lang);
   const hasCaption = image.caption.text || image.credit;
   return (
     <figure className="news-figure">
