@@ -26,6 +26,7 @@ import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
 import { newsroomApi } from '../modules/newsroom/api.ts';
 import { distributionApi } from '../modules/distribution/api.ts';
 import { signageApi } from '../modules/signage/api.ts';
+import { newsFeedRoutes } from '../modules/newsroom/feeds.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -56,4 +57,5 @@ export const apiRoutes: ApiRoutes[] = [
   newsroomApi,
   distributionApi,
   signageApi,
+  newsFeedRoutes,
 ];

@@ -4,6 +4,7 @@ import { seedDemoFaq } from './demo/faq.ts';
 import { DEMO_PUBLISHER, seedDemoNews } from './demo/news.ts';
 import { seedDemoDistribution } from './demo/distribution.ts';
 import { seedDemoSignage } from './demo/signage.ts';
+import { seedDemoPressRoom } from './demo/press-room.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -11,6 +12,7 @@ import { sha256 } from '../platform/crypto.ts';
 import { importPtvCatalog } from '../modules/catalog/ptv-import.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import type { Services } from './services.ts';
+import type { Tx } from '../platform/db.ts';
 import { seedContentPages } from './demo/content-pages.ts';
 import { seedDemoSynonyms } from '../modules/routing/demo-synonyms.ts';
 
@@ -149,59 +151,30 @@ export async function seedDemo(services: Services): Promise<void> {
   await seedDemoCatalog(services);
   await seedContentPages(services);
   // After the catalog: categories link to its services. Its own check keeps it idempotent.
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoFeedback(tx, r.rows[0].id, t.slug, passwordHash);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoFeedback(tx, tenantId, slug, passwordHash));
   // Customer-service teams and their members (after every demo staff member exists).
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoInbox(tx, r.rows[0].id, t.slug);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoInbox(tx, tenantId, slug));
   // The address register behind the feedback form's address search; skipped when present.
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727276)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoAddresses(tx, r.rows[0].id, t.slug);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoAddresses(tx, tenantId, slug), 727276);
   // The chat bot's curated answers (after the catalog: entries link to its services).
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoFaq(tx, r.rows[0].id, t.slug);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoFaq(tx, tenantId, slug));
   // Newsroom topics, the demo publisher and published items (after the catalog: items link to services).
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoNews(tx, r.rows[0].id, t.slug, passwordHash);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoNews(tx, tenantId, slug, passwordHash));
   // The media distribution list (after the news: demo items were published without mailing anyone).
-  for (const t of TENANTS) {
-    await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
-      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoDistribution(tx, r.rows[0].id, t.slug);
-    });
-  }
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoDistribution(tx, tenantId, slug));
   // The demo info screen (after the catalog: it shows a service location's hours).
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoSignage(tx, tenantId, slug));
+  // The press room: press contacts and the image bank (after the news: an image illustrates an item).
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoPressRoom(tx, tenantId, slug));
+}
+
+/** Runs one demo seed per tenant, each in its own transaction under the seed lock (instances may start together). */
+async function eachTenant(services: Services, seed: (tx: Tx, tenantId: string, slug: string) => Promise<void>, lock = 727275) {
   for (const t of TENANTS) {
     await services.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(727275)');
+      await tx.query('select pg_advisory_xact_lock($1)', [lock]);
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
-      if (r.rows[0]) await seedDemoSignage(tx, r.rows[0].id, t.slug);
+      if (r.rows[0]) await seed(tx, r.rows[0].id, t.slug);
     });
   }
 }

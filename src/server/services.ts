@@ -47,6 +47,7 @@ import { IntranetService } from '../modules/newsroom/intranet.ts';
 import { MediaListService } from '../modules/distribution/contacts.ts';
 import { DistributionService } from '../modules/distribution/distribution.ts';
 import { SignageService } from '../modules/signage/signage.ts';
+import { PressContactService } from '../modules/newsroom/press-contacts.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -147,6 +148,8 @@ export interface Services {
   distribution: DistributionService;
   /** Info-TV signage: screens per org unit with secret URLs, playlists, urgent notices (src/modules/signage). */
   signage: SignageService;
+  /** The press room's contact people (public list; newsroom editors keep it). */
+  pressContacts: PressContactService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -310,6 +313,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     catalogReader: services.catalogReader,
     maxImageBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
+  services.pressContacts = new PressContactService({ db, audit, contentVersions });
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -126,7 +126,7 @@ export function jsonLdText(data: unknown): string {
   return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function clean(o: Json): Json {
+export function clean(o: Json): Json {
   for (const k of Object.keys(o)) if (o[k] === undefined || o[k] === '') delete o[k];
   return o;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { isLang, pick, type Lang, type Localized } from '../../platform/i18n.ts';
 import type { Services } from '../../server/services.ts';
@@ -52,7 +52,7 @@ export function xmlText(s: string): string {
 }
 
 /** Plain text as HTML text (what <description> holds), before XML escaping. */
-function htmlText(s: string): string {
+export function htmlText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
@@ -117,6 +117,20 @@ export function feedbackRss({ lang, fallback, origin, tenantNames, items, catego
   return out.join('\n');
 }
 
+/** Route options of a feed every reader gets alike: no per-visitor cookie on it. */
+export const sharedFeedRoute: RouteShorthandOptions = {
+  // Route-level onSend runs after the app's (the cookie writer's among them).
+  onSend: (_req, reply, payload, done) => {
+    reply.removeHeader('set-cookie');
+    done(null, payload);
+  },
+};
+
+/** A strong ETag from the body's hash: right whatever changed the body. */
+export function bodyEtag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
 /**
  * The feed is the same for every reader, so it drops the per-visitor CSRF cookie (it has
  * no forms) and may be kept by shared caches for five minutes. The ETag is the body's hash:
@@ -126,13 +140,7 @@ export function feedbackRss({ lang, fallback, origin, tenantNames, items, catego
 export function feedbackRssRoutes(app: FastifyInstance, services: Services) {
   app.get<{ Params: { lang: string }; Querystring: { category?: string } }>(
     '/:lang/feedback/rss.xml',
-    {
-      // Route-level onSend runs after the app's (the cookie writer's among them).
-      onSend: (_req, reply, payload, done) => {
-        reply.removeHeader('set-cookie');
-        done(null, payload);
-      },
-    },
+    sharedFeedRoute,
     async (req, reply) => {
       const { tenant, origin } = req.aukio;
       const lang = req.params.lang;
@@ -147,7 +155,7 @@ export function feedbackRssRoutes(app: FastifyInstance, services: Services) {
       }
       const { items } = await services.feedback.publicFeed(tenant.id, { page: 1, limit: RSS_ITEMS, categoryCode: category?.code });
       const body = feedbackRss({ lang, fallback: tenant.defaultLanguage, origin, tenantNames: tenant.names, items, category });
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      const etag = bodyEtag(body);
       reply.header('cache-control', 'public, max-age=300');
       reply.header('etag', etag);
       const inm = req.headers['if-none-match'];

@@ -304,11 +304,19 @@ export class NewsroomService {
     if (f.from) where.push(`i.published_at >= ($${args.push(f.from)}::date::timestamp at time zone 'Europe/Helsinki')`);
     if (f.to) where.push(`i.published_at < (($${args.push(f.to)}::date + 1)::timestamp at time zone 'Europe/Helsinki')`);
     let order = 'i.published_at desc';
-    const query = toPrefixQuery(f.q ?? '');
-    if (query) {
-      const n = args.push(query);
-      where.push(`i.search_${f.lang} @@ to_tsquery('${cfg}', $${n})`);
-      order = `ts_rank(i.search_${f.lang}, to_tsquery('${cfg}', $${n})) desc, i.published_at desc`;
+    const words = searchWords(f.q ?? '');
+    if (words.length) {
+      // Each word as a stemmed prefix; in Finnish also as a shortened raw prefix, because the
+      // stemmer keeps consonant gradation apart ("päiväkodin" → päiväkod, "päiväkoti" → päiväkot).
+      const tsq = words
+        .map((w) => {
+          const stemmed = `to_tsquery('${cfg}', $${args.push(`${w}:*`)})`;
+          const short = f.lang === 'fi' ? gradationPrefix(w) : null;
+          return short ? `(${stemmed} || to_tsquery('simple', $${args.push(`${short}:*`)}))` : stemmed;
+        })
+        .join(' && ');
+      where.push(`i.search_${f.lang} @@ (${tsq})`);
+      order = `ts_rank(i.search_${f.lang}, ${tsq}) desc, i.published_at desc`;
     }
     const limit = Math.min(Math.max(f.limit ?? 20, 1), 100);
     const offset = Math.max(f.offset ?? 0, 0);
@@ -470,6 +478,8 @@ export class NewsroomService {
       await this.recordVersion(tx, item, 'save', user.id);
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.update', targetKind: 'news_item', targetId: id, ip: ctx.ip });
       if (item.state === 'published') {
+        // A correction changes what cached public pages and feeds show.
+        if (item.audience === 'public') await this.deps.contentVersions.bump(tx, tenantId);
         await this.announce(tx, item, 'news.updated');
         await this.runHooks('updated', tx, item);
       }
@@ -709,6 +719,7 @@ export class NewsroomService {
         ],
       );
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.add', targetKind: 'news_media', targetId: r.rows[0].id, ip: ctx.ip });
+      if (r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (input.itemId) await this.touch(tx, tenantId, input.itemId, user.id);
       return mediaFromRow(r.rows[0]);
     });
@@ -739,6 +750,7 @@ export class NewsroomService {
         ],
       );
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.update', targetKind: 'news_media', targetId: mediaId, ip: ctx.ip });
+      if (m.inImageBank || r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (m.itemId) await this.touch(tx, tenantId, m.itemId, user.id);
       return mediaFromRow(r.rows[0]);
     });
@@ -748,9 +760,10 @@ export class NewsroomService {
     const user = requireNewsEditor(actor, tenantId);
     if (!isUuid(mediaId)) throw new AppError('not_found', 404);
     await this.deps.db.transaction(async (tx) => {
-      const r = await tx.query<{ item_id: string | null }>(`delete from news_media where tenant_id = $1 and id = $2 returning item_id`, [tenantId, mediaId]);
+      const r = await tx.query<{ item_id: string | null; in_image_bank: boolean }>(`delete from news_media where tenant_id = $1 and id = $2 returning item_id, in_image_bank`, [tenantId, mediaId]);
       if (!r.rows[0]) throw new AppError('not_found', 404);
       await this.deps.audit.record(tx, tenantId, actor, { action: 'news.media.remove', targetKind: 'news_media', targetId: mediaId, ip: ctx.ip });
+      if (r.rows[0].in_image_bank) await this.deps.contentVersions.bump(tx, tenantId); // the public image bank page
       if (r.rows[0].item_id) await this.touch(tx, tenantId, r.rows[0].item_id, user.id);
     });
   }
@@ -801,7 +814,9 @@ export class NewsroomService {
   }
 
   private async touch(tx: Tx, tenantId: string, id: string, userId: string) {
-    await tx.query<Row>(`update news_items set updated_at = now(), updated_by = $3 where tenant_id = $1 and id = $2`, [tenantId, id, userId]);
+    const r = await tx.query<Row>(`update news_items set updated_at = now(), updated_by = $3 where tenant_id = $1 and id = $2 returning state, audience`, [tenantId, id, userId]);
+    // A published public item's images and attachments are on cached public pages.
+    if (r.rows[0]?.state === 'published' && r.rows[0]?.audience === 'public') await this.deps.contentVersions.bump(tx, tenantId);
   }
 
   private async recordVersion(tx: Tx, item: NewsItem, action: string, userId: string | null, note?: string) {
@@ -955,15 +970,24 @@ export function cleanLocalized(v: Record<string, string | null | undefined> | un
   return out;
 }
 
-/** Words of a search as a prefix tsquery ("päiväkoti:* & haku:*"); null when nothing remains. */
-export function toPrefixQuery(q: string): string | null {
-  const words = q
+/** The words of a search: lower case letters and digits, at most 12. */
+export function searchWords(q: string): string[] {
+  return q
     .normalize('NFC')
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
     .slice(0, 12);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
+ * A Finnish word's first letters without its last three (at least five remain), matched
+ * as a prefix of the stems: an inflected form whose stem ends differently (consonant
+ * gradation: päiväkodin/päiväkoti, kunnossapidon/kunnossapito) still finds the text.
+ * null for words under seven letters, where that would match too much.
+ */
+export function gradationPrefix(word: string): string | null {
+  return word.length >= 7 ? word.slice(0, Math.max(5, word.length - 3)) : null;
 }
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf' };

@@ -14,6 +14,7 @@ import { L } from './Text.tsx';
 import { SearchCombobox } from './SearchCombobox.tsx';
 import { ChatWidget } from './ChatWidget.tsx';
 import { chat } from '../i18n/chat.ts';
+import { newsPublic } from '../i18n/news-public.ts';
 
 /** Header, search, footer and landmarks around every resident page. */
 export function PortalShell({ children, chatEnabled = true }: { children: ReactNode; chatEnabled?: boolean }) {
@@ -50,6 +51,9 @@ export function PortalShell({ children, chatEnabled = true }: { children: ReactN
             <ul>
               <li>
                 <a href={`/${lang}`}>{t('frontPage')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/news`}>{translator(newsPublic, lang)('navNews')}</a>
               </li>
               {viewer.kind === 'resident' ? (
                 <>
@@ -129,6 +133,12 @@ export function PortalShell({ children, chatEnabled = true }: { children: ReactN
               </li>
               <li>
                 <a href={`/${lang}/staff`}>{t('staffConsole')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/news`}>{translator(newsPublic, lang)('navNews')}</a>
+              </li>
+              <li>
+                <a href={`/${lang}/press`}>{translator(newsPublic, lang)('pressRoomLink')}</a>
               </li>
             </ul>
           </nav>

@@ -1,4 +1,9 @@
-import { pick } from '../../platform/i18n.ts';
+import { useLoaderData } from 'react-router';
+import { isLang, pick } from '../../platform/i18n.ts';
+import { PUBLIC_KINDS, toCard } from '../../modules/newsroom/public-view.ts';
+import { NewsCards } from '../components/NewsParts.tsx';
+import { newsPublic } from '../i18n/news-public.ts';
+import type { LoaderArgs } from '../server-helpers.ts';
 import { SearchBox } from '../components/PortalShell.tsx';
 import { common } from '../i18n/common.ts';
 import { translator } from '../i18n/define.ts';
@@ -16,8 +21,20 @@ export const handle = { hideHeaderSearch: true };
  */
 export const headers = () => ({ 'x-aukio-microcache': 'anonymous' });
 
+/** The three newest public items (publishing bumps the content version, so a kept render follows at once). */
+export async function loader({ context, params }: LoaderArgs) {
+  const lang = isLang(params.lang) && context.tenant.languages.includes(params.lang) ? params.lang : context.tenant.defaultLanguage;
+  const tenantId = context.tenant.id;
+  const [latest, topics] = await Promise.all([
+    context.services.newsroom.publicList(tenantId, { lang, kinds: PUBLIC_KINDS, limit: 3 }),
+    context.services.newsroom.topics(tenantId),
+  ]);
+  return { news: latest.items.map((i) => toCard(i, lang, lang, context.tenant.defaultLanguage, topics)) };
+}
+
 export default function FrontPage() {
   const { lang, tenant } = useRoot();
+  const { news } = useLoaderData<typeof loader>();
   const t = translator(portal, lang);
   const c = translator(common, lang);
   const name = pick(tenant.names, lang);
@@ -44,6 +61,15 @@ export default function FrontPage() {
           <a href={`/${lang}/topics`}>{translator(catalog, lang)('browseTopicsLink')}</a>
         </p>
       </section>
+      {news.length > 0 && (
+        <section aria-labelledby="front-news-title" className="front-news">
+          <h2 id="front-news-title">{translator(newsPublic, lang)('latestNewsTitle')}</h2>
+          <NewsCards items={news} lang={lang} />
+          <p>
+            <a href={`/${lang}/news`}>{translator(newsPublic, lang)('allNews')}</a>
+          </p>
+        </section>
+      )}
       <section aria-labelledby="quick-title">
         <h2 id="quick-title">{t('quickLinks')}</h2>
         <ul className="cards">

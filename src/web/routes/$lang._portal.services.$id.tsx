@@ -10,6 +10,9 @@ import { translator } from '../i18n/define.ts';
 import { pageLang, type LoaderArgs } from '../server-helpers.ts';
 import { cacheHeaders, catalogPageHeaders, narrowLanguages } from '../catalog-cache.ts';
 import { useRoot } from '../root.tsx';
+import { toCard } from '../../modules/newsroom/public-view.ts';
+import { NewsCards } from '../components/NewsParts.tsx';
+import { newsPublic } from '../i18n/news-public.ts';
 
 export const headers = catalogPageHeaders;
 
@@ -22,11 +25,14 @@ export async function loader({ context, params }: LoaderArgs) {
   const status: Record<string, OpenStatus> = {};
   for (const ch of [...view.channels.phone, ...view.channels.service_location]) status[ch.id] = openStatus(ch.serviceHours, now);
   const fallback = context.tenant.defaultLanguage;
-  return data({ lang, fallback, view: narrowLanguages(view, [lang, fallback]), status, today: localParts(now).date }, { headers: cacheHeaders(Object.values(status)) });
+  // Published news that name this service (newsroom); publishing bumps the content version, so cached renders follow.
+  const [related, topics] = await Promise.all([context.services.newsroom.forService(context.tenant.id, view.service.id, lang, 5), context.services.newsroom.topics(context.tenant.id)]);
+  const news = related.map((i) => toCard(i, lang, lang, fallback, topics));
+  return data({ lang, fallback, view: narrowLanguages(view, [lang, fallback]), status, today: localParts(now).date, news }, { headers: cacheHeaders(Object.values(status)) });
 }
 
 export default function ServicePage() {
-  const { lang, fallback, view, status, today } = useLoaderData<typeof loader>();
+  const { lang, fallback, view, status, today, news } = useLoaderData<typeof loader>();
   const { origin, tenant } = useRoot();
   const t = translator(catalog, lang);
   const s = view.service;
@@ -165,6 +171,13 @@ export default function ServicePage() {
         <section aria-labelledby="instructions-title">
           <h2 id="instructions-title">{t('instructions')}</h2>
           <Paras value={s.userInstructions} {...tx} />
+        </section>
+      )}
+
+      {news.length > 0 && (
+        <section aria-labelledby="service-news-title" className="service-news">
+          <h2 id="service-news-title">{translator(newsPublic, lang)('serviceNewsTitle')}</h2>
+          <NewsCards items={news} lang={lang} />
         </section>
       )}
 
