@@ -76,7 +76,7 @@ describeE2E('newsroom done-when: embargoed press release → media mail → emba
     // 1. The editor writes the press release with an embargo, adds an image and sends it for review.
     const editor = await signedInPage(EDITOR);
     await visit(editor, `${o}/fi/staff/news/new`);
-    await editor.getByLabel('Tyyppi').selectOption('press_release');
+    await editor.getByLabel('Lehdistötiedote').check();
     await editor.getByLabel('Otsikko (suomi)').fill(TITLE);
     await Promise.all([editor.waitForURL(/\/fi\/staff\/news\/[0-9a-f-]{36}/), editor.getByRole('button', { name: 'Luo luonnos' }).click()]);
     const itemId = /\/news\/([0-9a-f-]{36})/.exec(editor.url())![1];

@@ -575,7 +575,8 @@ function CheckList(props: {
           {props.error}
         </p>
       )}
-      <ul>
+      {/* A scrolling list must be reachable by keyboard even when its boxes are disabled (read-only states). */}
+      <ul tabIndex={props.scroll ? 0 : undefined}>
         {props.options.map((o) => (
           <li key={o.value} style={o.depth ? { paddingInlineStart: `${o.depth * 1.25}rem` } : undefined}>
             <input id={`${id}-${o.value}`} type="checkbox" name={props.name} value={o.value} defaultChecked={props.chosen.has(o.value)} />{' '}
@@ -618,7 +619,7 @@ function ServicePicker({ t, lang, options, chosen, error }: { t: NT; lang: Lang;
           <input id={`${id}-filter`} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} autoComplete="off" />
         </div>
       )}
-      <ul>
+      <ul tabIndex={0}>
         {options.map((o) => {
           const hidden = q !== '' && !picked.has(o.id) && !o.name.text.toLowerCase().includes(q);
           return (
