@@ -124,10 +124,11 @@ body.sg{background:var(--sg-bg);color:var(--sg-fg);font-family:system-ui,-apple-
 .sg-slide[hidden]{display:none}
 .sg-label{margin:0 0 2vh}
 .sg-label span{display:inline-block;background:var(--sg-accent);color:var(--sg-accent-fg);padding:.3em .7em;border-radius:.3em;font-weight:700;font-size:.8em}
-.sg-slide h2{margin:0 0 2.5vh;font-size:5vw;line-height:1.12;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.sg-slide h2{margin:0 0 2.5vh;font-size:5vw;line-height:1.12;overflow-wrap:anywhere;hyphens:auto;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
 .sg-lead{margin:0;display:-webkit-box;-webkit-line-clamp:5;-webkit-box-orient:vertical;overflow:hidden}
 .sg-item.sg-has-media{flex-direction:row;align-items:center;gap:4vw}
 .sg-item.sg-has-media .sg-text{flex:1 1 55%;min-width:0}
+.sg-item.sg-has-media h2{font-size:4vw}
 .sg-media{flex:1 1 45%;min-width:0;display:flex;align-items:center;justify-content:center;max-height:100%}
 .sg-media img,.sg-image img{max-width:100%;max-height:68vh;object-fit:contain;display:block}
 .sg-image{align-items:center}
