@@ -148,7 +148,7 @@ body.sg-sev-info{--sg-bg:#ffffff;--sg-fg:#000000;--sg-accent:#000000}
 body.sg{font-size:4.6vw}
 .sg-brand{font-size:4vw}.sg-clock{font-size:3.6vw}.sg-clock time{font-size:6.5vw}
 .sg-slide{padding:4vh 5vw}
-.sg-slide h2{font-size:7.4vw;-webkit-line-clamp:4}
+.sg-slide h2,.sg-item.sg-has-media h2{font-size:7.4vw;-webkit-line-clamp:4}
 .sg-lead{-webkit-line-clamp:8}
 .sg-item.sg-has-media{flex-direction:column-reverse;justify-content:flex-end;align-items:stretch}
 .sg-media{flex:0 1 auto}
