@@ -24,6 +24,7 @@ import { inboxAdminApi } from '../modules/inbox/admin-api.ts';
 import { agentInboxApi } from '../modules/inbox/agent-api.ts';
 import { chatResidentApi } from '../modules/inbox/chat-resident.ts';
 import { newsroomApi } from '../modules/newsroom/api.ts';
+import { newslettersApi } from '../modules/newsletters/api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -52,4 +53,5 @@ export const apiRoutes: ApiRoutes[] = [
   agentInboxApi,
   chatResidentApi,
   newsroomApi,
+  newslettersApi,
 ];

@@ -43,6 +43,9 @@ import { TimelineService } from '../modules/inbox/timeline.ts';
 import { FeedbackInboxItems } from '../modules/feedback/inbox-items.ts';
 import { ChatService } from '../modules/inbox/chat.ts';
 import { NewsroomService } from '../modules/newsroom/items.ts';
+import { SubscriptionService } from '../modules/newsletters/subscriptions.ts';
+import { NewsletterService } from '../modules/newsletters/campaigns.ts';
+import { bounceHandler } from '../modules/newsletters/bounces.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -135,6 +138,10 @@ export interface Services {
   clock: Clock;
   /** Newsroom: news, press releases, event notices, intranet bulletins; workflow, embargo, scheduled publishing, publication hooks. */
   newsroom: NewsroomService;
+  /** Residents' newsletter subscriptions: double opt-in, preferences, unsubscribe (src/modules/newsletters). */
+  subscriptions: SubscriptionService;
+  /** Newsletter campaigns, instant notifications and digests: sending, progress, bounces, reports, subscriber lists. */
+  newsletters: NewsletterService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -273,6 +280,31 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     log,
     maxMediaBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
+  const newsletterDeps = {
+    db,
+    audit,
+    tenancy,
+    newsroom: services.newsroom,
+    jobs,
+    mail,
+    email,
+    clock: services.clock,
+    log,
+    config: {
+      publicUrl: config.PUBLIC_URL,
+      sessionSecret: config.SESSION_SECRET,
+      emailFrom: config.EMAIL_FROM,
+      emailAdapter: config.EMAIL_ADAPTER,
+      smtpUrl: config.SMTP_URL,
+      ratePerSecond: config.NEWSLETTER_RATE_PER_SECOND,
+      smtpConnections: config.NEWSLETTER_SMTP_CONNECTIONS,
+      subscribePerIpHour: config.NEWSLETTER_SUBSCRIBE_RATE_PER_IP_HOUR,
+      subscribePerEmailHour: config.NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL_HOUR,
+    },
+  };
+  services.subscriptions = new SubscriptionService(newsletterDeps);
+  services.newsletters = new NewsletterService(newsletterDeps);
+  services.inboundMail.addRecipientHandler(bounceHandler(services.subscriptions.linkTokens, services.newsletters, log));
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.
