@@ -117,7 +117,6 @@ export class NewsletterSender {
 
     const rate = c.rate_per_second === null ? this.d.config.ratePerSecond : Number(c.rate_per_second);
     const parallel = Math.max(1, this.d.config.smtpConnections * 2);
-    const batchSize = parallel;
     const domain = mailDomain(this.d.config.emailFrom);
     const content: CampaignContent = { kind: c.kind, subjects: c.subjects, intros: c.intros, digestFrequency: c.digest_frequency };
     const itemCache = new Map<string, NewsItem | null>();
@@ -252,6 +251,8 @@ export class NewsletterSender {
     let failure: unknown = null;
     let result: RunResult = 'done';
     try {
+      let checkedAt = 0;
+      const connections = Math.max(1, this.d.config.smtpConnections);
       for (;;) {
         if (this.stopped) {
           result = 'continue';
@@ -261,11 +262,24 @@ export class NewsletterSender {
           result = 'continue';
           break;
         }
-        const state = (await db.query<{ state: string }>('select state from newsletter_campaigns where id = $1', [campaignId])).rows[0]?.state;
-        if (state !== 'sending') {
-          result = state === 'paused' ? 'paused' : 'done';
-          break;
+        // Pause (and a campaign finished elsewhere) is noticed within a fifth of a second.
+        if (Date.now() - checkedAt > 200) {
+          checkedAt = Date.now();
+          const state = (await db.query<{ state: string }>('select state from newsletter_campaigns where id = $1', [campaignId])).rows[0]?.state;
+          if (state !== 'sending') {
+            result = state === 'paused' ? 'paused' : 'done';
+            break;
+          }
         }
+        // Rows are claimed only for free slots, right before they are handed to SMTP: what a
+        // crash leaves in 'sending' is at most what was in flight (see README.md).
+        const minFree = rate > 0 ? 1 : connections;
+        while (parallel - inFlight.size < minFree) await Promise.race(inFlight);
+        if (failure) break;
+        const free = parallel - inFlight.size;
+        // A throttled send claims one row per step, after waiting its turn.
+        const want = rate > 0 ? 1 : free;
+        if (rate > 0) await pace();
         const claimed = (
           await db.query<Claimed & { origin: string }>(
             `update newsletter_recipients r set state = 'sending', claimed_by = $2, claimed_at = now()
@@ -276,15 +290,12 @@ export class NewsletterSender {
                exists (select 1 from newsletter_suppressions s where s.tenant_id = r.tenant_id and s.email_norm = lower(r.email)) as suppressed,
                coalesce((select s.status = 'confirmed' from newsletter_subscribers s where s.tenant_id = r.tenant_id and s.id = r.subscriber_id), false) as subscribed,
                (select s.origin from newsletter_subscribers s where s.tenant_id = r.tenant_id and s.id = r.subscriber_id) as origin`,
-            [campaignId, this.instanceId, batchSize],
+            [campaignId, this.instanceId, want],
           )
         ).rows;
         if (!claimed.length) break;
         for (const row of claimed) {
           originOf.set(row.subscriber_id, row.origin ?? '');
-          while (inFlight.size >= parallel) await Promise.race(inFlight);
-          if (failure) break;
-          await pace();
           const p: Promise<void> = sendOne(row)
             .catch((e: unknown) => {
               failure ??= e;
