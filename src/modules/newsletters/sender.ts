@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailAdapter, EmailMessage } from '../../adapters/email/email.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db, Queryable } from '../../platform/db.ts';
 import type { Lang } from '../../platform/i18n.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { NewsItem } from '../newsroom/model.ts';
@@ -158,12 +158,13 @@ export class NewsletterSender {
     // Group commit of outcomes.
     let buffer: Outcome[] = [];
     let flushing: Promise<void> | null = null;
+    let activityAt = 0;
     const flushOnce = async () => {
       const rows = buffer;
       buffer = [];
       if (!rows.length) return;
-      await db.transaction(async (tx) => {
-        await tx.query(
+      const write = async (q: Queryable) => {
+        await q.query(
           `update newsletter_recipients r set state = v.state,
              sent_at = case when v.state = 'sent' then now() else r.sent_at end,
              error = v.error, bounce = v.bounce,
@@ -172,17 +173,27 @@ export class NewsletterSender {
            where r.campaign_id = $1 and r.subscriber_id = v.sid and r.state = 'sending'`,
           [campaignId, rows.map((o) => o.subscriberId), rows.map((o) => o.state), rows.map((o) => o.error), rows.map((o) => o.bounce)],
         );
-        const hard = rows.filter((o) => o.bounce === 'hard');
-        if (hard.length) {
+      };
+      const hard = rows.filter((o) => o.bounce === 'hard');
+      if (hard.length) {
+        // The outcome and the suppression commit together.
+        await db.transaction(async (tx) => {
+          await write(tx);
           await tx.query(
             `insert into newsletter_suppressions (tenant_id, email_norm, reason, detail, campaign_id)
              select $1, lower(e), 'hard_bounce', d, $2 from unnest($3::text[], $4::text[]) as v(e, d)
              on conflict (tenant_id, email_norm) do nothing`,
             [c.tenant_id, campaignId, hard.map((o) => o.email), hard.map((o) => (o.error ?? '').slice(0, 500))],
           );
-        }
-        await tx.query('update newsletter_campaigns set last_activity_at = now() where id = $1', [campaignId]);
-      });
+        });
+      } else {
+        // One statement is its own transaction: the rows are durable when it returns.
+        await write(db);
+      }
+      if (Date.now() - activityAt > 1000) {
+        activityAt = Date.now();
+        await db.query('update newsletter_campaigns set last_activity_at = now() where id = $1', [campaignId]);
+      }
       await this.heartbeat();
     };
     const flush = (): Promise<void> => {
@@ -252,6 +263,9 @@ export class NewsletterSender {
     let result: RunResult = 'done';
     try {
       let checkedAt = 0;
+      // Claims walk the ledger in subscriber order from where the last one ended, so no claim
+      // rescans the rows already sent (dead index entries until vacuum).
+      let cursor: string | null = null;
       const connections = Math.max(1, this.d.config.smtpConnections);
       for (;;) {
         if (this.stopped) {
@@ -280,20 +294,27 @@ export class NewsletterSender {
         // A throttled send claims one row per step, after waiting its turn.
         const want = rate > 0 ? 1 : free;
         if (rate > 0) await pace();
-        const claimed = (
+        const claimed: (Claimed & { origin: string })[] = (
           await db.query<Claimed & { origin: string }>(
             `update newsletter_recipients r set state = 'sending', claimed_by = $2, claimed_at = now()
              from (select campaign_id, subscriber_id from newsletter_recipients
-                   where campaign_id = $1 and state = 'pending' order by subscriber_id limit $3 for update skip locked) x
+                   where campaign_id = $1 and state = 'pending' and ($4::uuid is null or subscriber_id > $4::uuid)
+                   order by subscriber_id limit $3 for update skip locked) x
              where r.campaign_id = x.campaign_id and r.subscriber_id = x.subscriber_id
              returning r.subscriber_id, r.email, r.language, r.item_ids,
                exists (select 1 from newsletter_suppressions s where s.tenant_id = r.tenant_id and s.email_norm = lower(r.email)) as suppressed,
                coalesce((select s.status = 'confirmed' from newsletter_subscribers s where s.tenant_id = r.tenant_id and s.id = r.subscriber_id), false) as subscribed,
                (select s.origin from newsletter_subscribers s where s.tenant_id = r.tenant_id and s.id = r.subscriber_id) as origin`,
-            [campaignId, this.instanceId, want],
+            [campaignId, this.instanceId, want, cursor],
           )
         ).rows;
-        if (!claimed.length) break;
+        if (!claimed.length) {
+          // Past the end: once more from the start for rows another sender skipped or gave back.
+          if (cursor === null) break;
+          cursor = null;
+          continue;
+        }
+        for (const row of claimed) if (cursor === null || row.subscriber_id > cursor) cursor = row.subscriber_id;
         for (const row of claimed) {
           originOf.set(row.subscriber_id, row.origin ?? '');
           const p: Promise<void> = sendOne(row)
