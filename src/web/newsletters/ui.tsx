@@ -9,8 +9,8 @@ export type NT = ReturnType<typeof translator<(typeof newsletters)['fi']>>;
 export const useNlText = (): NT => translator(newsletters, useLang());
 export const nlText = (lang: Lang): NT => translator(newsletters, lang);
 
-/** Pages with a private token in the URL: no caching, no indexing, no referrer. */
-export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex', 'referrer-policy': 'no-referrer' };
+/** Pages with a private token in the URL: no caching, no indexing, no referrer to other sites (same-origin keeps the Origin header that form posts need). */
+export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex', 'referrer-policy': 'same-origin' };
 
 export function fieldError(t: NT, fields: Record<string, string> | undefined, name: string): string | undefined {
   const code = fields?.[name];

@@ -15,8 +15,25 @@ export async function loader({ context, params, request }: LoaderArgs) {
     const mailLang = isLang(wanted) && context.tenant.languages.includes(wanted) ? wanted : lang;
     const c = await s.newsletters.get(context.actor, context.tenant.id, String(params.id));
     const p = await s.newsletters.preview(context.actor, context.tenant.id, c.id, mailLang, context.origin);
-    return { lang, mailLang, id: c.id, subject: pick(c.subjects, lang), languages: context.tenant.languages, preview: p };
+    // Built here with this response's nonce, so the server's and the browser's render agree.
+    return { lang, mailLang, id: c.id, subject: pick(c.subjects, lang), languages: context.tenant.languages, preview: p, previewDocument: previewDocument(p.html, context.nonce) };
   });
+}
+
+/**
+ * The frame inherits the console's CSP, which refuses style attributes; the mail's inline
+ * styles (what mail clients need) become classes in one <style> carrying the page's nonce,
+ * so the preview looks like the mail without loosening the policy.
+ */
+function previewDocument(html: string, nonce: string): string {
+  const classes = new Map<string, string>();
+  const body = html.replace(/ style="([^"]*)"/g, (_, css: string) => {
+    let name = classes.get(css);
+    if (!name) classes.set(css, (name = `m${classes.size}`));
+    return ` class="${name}"`;
+  });
+  const rules = [...classes].map(([css, name]) => `.${name}{${css.replace(/&quot;/g, '"').replace(/[<>]/g, '')}}`).join('\n');
+  return body.replace('</head>', `<style nonce="${nonce}">${rules}</style></head>`);
 }
 
 export default function PreviewPage() {
@@ -51,7 +68,7 @@ export default function PreviewPage() {
       </p>
       <h2>{t('previewHtml')}</h2>
       {/* sandbox without scripts: the mail's HTML cannot act on the console. */}
-      <iframe className="nl-preview-frame" title={t('previewFrameTitle', { lang: langLabel(t, d.mailLang) })} sandbox="" srcDoc={d.preview.html} />
+      <iframe className="nl-preview-frame" title={t('previewFrameTitle', { lang: langLabel(t, d.mailLang) })} sandbox="" srcDoc={d.previewDocument} />
       <h2>{t('previewText')}</h2>
       <pre className="nl-preview-text" lang={d.mailLang} tabIndex={0}>
         {d.preview.text}
