@@ -132,7 +132,7 @@ for (const engine of engines()) {
       const confirmed = await residentPost(link.pathname, []);
       expect(confirmed.status).toBe(302);
       const prefs = confirmed.headers.get('location')!;
-      expect(prefs).toMatch(/^\/fi\/subscriptions\/\w+\?notice=confirmed$/);
+      expect(prefs).toMatch(/^\/fi\/subscriptions\/[\w-]+\?notice=confirmed$/);
       const s = await db().query<{ status: string; topics: string[]; frequency: string }>('select status, topics, frequency from newsletter_subscribers where email_norm = $1', [
         email.toLowerCase(),
       ]);
