@@ -412,7 +412,7 @@ export default function NewsletterPage() {
               </div>
               <div>
                 <dt>{t('repOpens')}</dt>
-                <dd>{r.opens == null ? t('repOpensOff') : r.opens}</dd>
+                <dd className={r.opens == null ? 'nl-stat-text' : undefined}>{r.opens == null ? t('repOpensOff') : r.opens}</dd>
               </div>
             </dl>
           </section>
