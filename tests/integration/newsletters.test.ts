@@ -201,7 +201,7 @@ for (const engine of engines()) {
       const sv = await sink.waitFor((x) => x.envelopeTo.includes('instantsv1@example.org'));
       expect(m.parsed.subject).toBe('Vesikatko Keskuskadulla');
       expect(sv.parsed.subject).toBe('Vattenavbrott på Centralgatan');
-      expect(m.header('list-unsubscribe')).toMatch(/^<http:\/\/esimerkkila\.localhost\/unsubscribe\/\w+>$/);
+      expect(m.header('list-unsubscribe')).toMatch(/^<http:\/\/esimerkkila\.localhost\/unsubscribe\/[\w-]+>$/);
       expect(m.header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(m.parsed.text).toContain('Peru tilaus: http://esimerkkila.localhost/unsubscribe/');
       expect(m.parsed.html).toContain('/unsubscribe/');
