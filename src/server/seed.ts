@@ -2,6 +2,7 @@ import { seedDemoFeedback } from './demo/feedback.ts';
 import { seedDemoInbox } from './demo/inbox.ts';
 import { seedDemoFaq } from './demo/faq.ts';
 import { DEMO_PUBLISHER, seedDemoNews } from './demo/news.ts';
+import { seedDemoNewsletters } from './demo/newsletters.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -184,6 +185,14 @@ export async function seedDemo(services: Services): Promise<void> {
       await tx.query('select pg_advisory_xact_lock(727275)');
       const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
       if (r.rows[0]) await seedDemoNews(tx, r.rows[0].id, t.slug, passwordHash);
+    });
+  }
+  // Newsletter subscribers (after the newsroom: they follow its topics).
+  for (const t of TENANTS) {
+    await services.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(727275)');
+      const r = await tx.query<{ id: string }>('select id from tenants where slug = $1', [t.slug]);
+      if (r.rows[0]) await seedDemoNewsletters(tx, r.rows[0].id, t.slug);
     });
   }
 }
