@@ -134,6 +134,8 @@ describeE2E('Newsletters (Chromium)', () => {
       expect(await frame.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
       expect(await page.locator('pre.nl-preview-text').textContent()).toContain('/unsubscribe/');
       await screenshot(page, `newsletters-preview-${label.endsWith('suomi') ? 'fi' : 'sv'}`);
+      // The frame alone too (full-page captures may leave a sandboxed frame out).
+      await page.locator('iframe.nl-preview-frame').screenshot({ path: `test-results/screenshots/newsletters-preview-frame-${label.endsWith('suomi') ? 'fi' : 'sv'}.png` });
       await visit(page, `${o}${detail}`);
     }
 
