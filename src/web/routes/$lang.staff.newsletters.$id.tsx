@@ -156,6 +156,7 @@ export default function NewsletterPage() {
               <label htmlFor={`nl-subject-${l}`}>{t('subjectLabel', { lang: langLabel(t, l) })}</label>
               <input
                 id={`nl-subject-${l}`}
+                type="text"
                 name={`subject_${l}`}
                 lang={l}
                 defaultValue={v.subjects[l] ?? ''}
@@ -222,6 +223,7 @@ export default function NewsletterPage() {
           </p>
           <input
             id="nl-rate"
+            type="text"
             name="rate"
             inputMode="decimal"
             defaultValue={v.rate}
