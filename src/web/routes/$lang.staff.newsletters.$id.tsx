@@ -103,6 +103,15 @@ export async function action({ context, params, request }: ActionArgs) {
   }
 }
 
+function Stat({ label, value, text }: { label: string; value: string | number; text?: boolean }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={text ? 'nl-stat-text' : undefined}>{value}</dd>
+    </div>
+  );
+}
+
 function eta(t: NT, seconds: number | null) {
   if (seconds == null) return t('etaNone');
   return seconds < 120 ? t('etaSeconds', { n: seconds }) : t('etaMinutes', { n: Math.ceil(seconds / 60) });
@@ -341,28 +350,11 @@ export default function NewsletterPage() {
               {t('progressText', { sent: r.sent, total: r.total })}
             </p>
             <dl className="nl-stats">
-              <div>
-                <dt>{t('statSent')}</dt>
-                <dd>{r.sent}</dd>
-              </div>
-              <div>
-                <dt>{t('statFailed')}</dt>
-                <dd>{r.failed}</dd>
-              </div>
-              <div>
-                <dt>{t('statRemaining')}</dt>
-                <dd>{r.remaining}</dd>
-              </div>
-              {r.unknown > 0 && (
-                <div>
-                  <dt>{t('statUnknown')}</dt>
-                  <dd>{r.unknown}</dd>
-                </div>
-              )}
-              <div>
-                <dt>{t('statEta')}</dt>
-                <dd>{c.state === 'sending' ? eta(t, r.etaSeconds) : t('etaNone')}</dd>
-              </div>
+              <Stat label={t('statSent')} value={r.sent} />
+              <Stat label={t('statFailed')} value={r.failed} />
+              <Stat label={t('statRemaining')} value={r.remaining} />
+              {r.unknown > 0 && <Stat label={t('statUnknown')} value={r.unknown} />}
+              <Stat label={t('statEta')} value={c.state === 'sending' ? eta(t, r.etaSeconds) : t('etaNone')} />
             </dl>
             <form method="post" className="nl-inline-form">
               <CsrfField />
@@ -384,38 +376,14 @@ export default function NewsletterPage() {
           <section aria-labelledby="nl-report-h">
             <h2 id="nl-report-h">{t('reportTitle')}</h2>
             <dl className="nl-stats">
-              <div>
-                <dt>{t('repRecipients')}</dt>
-                <dd>{r.total}</dd>
-              </div>
-              <div>
-                <dt>{t('statSent')}</dt>
-                <dd>{r.sent}</dd>
-              </div>
-              <div>
-                <dt>{t('statFailed')}</dt>
-                <dd>{r.failed}</dd>
-              </div>
-              <div>
-                <dt>{t('repHard')}</dt>
-                <dd>{r.hardBounces}</dd>
-              </div>
-              <div>
-                <dt>{t('repSoft')}</dt>
-                <dd>{r.softBounces}</dd>
-              </div>
-              <div>
-                <dt>{t('repUnsubs')}</dt>
-                <dd>{r.unsubscribes}</dd>
-              </div>
-              <div>
-                <dt>{t('repDuration')}</dt>
-                <dd>{r.durationSeconds == null ? t('etaNone') : t('durationValue', { n: r.durationSeconds })}</dd>
-              </div>
-              <div>
-                <dt>{t('repOpens')}</dt>
-                <dd className={r.opens == null ? 'nl-stat-text' : undefined}>{r.opens == null ? t('repOpensOff') : r.opens}</dd>
-              </div>
+              <Stat label={t('repRecipients')} value={r.total} />
+              <Stat label={t('statSent')} value={r.sent} />
+              <Stat label={t('statFailed')} value={r.failed} />
+              <Stat label={t('repHard')} value={r.hardBounces} />
+              <Stat label={t('repSoft')} value={r.softBounces} />
+              <Stat label={t('repUnsubs')} value={r.unsubscribes} />
+              <Stat label={t('repDuration')} value={r.durationSeconds == null ? t('etaNone') : t('durationValue', { n: r.durationSeconds })} />
+              <Stat label={t('repOpens')} value={r.opens == null ? t('repOpensOff') : r.opens} text={r.opens == null} />
             </dl>
           </section>
         )}
