@@ -118,6 +118,10 @@ const schema = z
     NEWSLETTER_RATE_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
     /** Parallel SMTP connections of a newsletter send. */
     NEWSLETTER_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+    /** Newsletter subscribe requests per IP address per hour (the confirmation mails a visitor can cause). */
+    NEWSLETTER_SUBSCRIBE_RATE_PER_IP_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** Newsletter subscribe requests per e-mail address per hour. */
+    NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
     /** Seconds SIGTERM waits for requests and jobs to drain before exiting. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
     /**

@@ -45,6 +45,7 @@ export async function startAukio(config: Config, opts: { buildDir?: string; quie
       drain();
       await services.inboundMail.close();
       await app.close(); // stops accepting, waits for in-flight requests
+      services.newsletters.close(); // newsletter senders stop claiming and record what they sent
       await services.jobs.stop(config.SHUTDOWN_GRACE_SECONDS); // lets running jobs finish
       await services.events.stop();
       await services.db.close();
@@ -108,6 +109,11 @@ export async function scheduleJobs(services: Services) {
   await services.jobs.schedule('inbox.presence', '* * * * *', { tenantId: 'system' });
   // Every minute: scheduled news and lapsed embargoes are published (each also has its own job at its moment).
   await services.jobs.schedule('newsroom.release', '* * * * *', { tenantId: 'system' });
+  // Newsletter digests on Helsinki mornings: daily at 7.00, weekly on Mondays at 7.00.
+  await services.jobs.schedule('newsletters.digest-daily', '0 7 * * *', { tenantId: 'system' });
+  await services.jobs.schedule('newsletters.digest-weekly', '5 7 * * 1', { tenantId: 'system' });
+  // Every minute: newsletter sends whose process died are picked up again.
+  await services.jobs.schedule('newsletters.sweep', '* * * * *', { tenantId: 'system' });
 }
 
 async function main() {

@@ -27,6 +27,7 @@ import { newsroomApi } from '../modules/newsroom/api.ts';
 import { distributionApi } from '../modules/distribution/api.ts';
 import { signageApi } from '../modules/signage/api.ts';
 import { newsFeedRoutes } from '../modules/newsroom/feeds.ts';
+import { newslettersApi } from '../modules/newsletters/api.ts';
 
 /** Every module's API routes (and protocol endpoints such as SAML), registered by buildApp. */
 export const apiRoutes: ApiRoutes[] = [
@@ -58,4 +59,5 @@ export const apiRoutes: ApiRoutes[] = [
   distributionApi,
   signageApi,
   newsFeedRoutes,
+  newslettersApi,
 ];

@@ -5,6 +5,7 @@ import { DEMO_PUBLISHER, seedDemoNews } from './demo/news.ts';
 import { seedDemoDistribution } from './demo/distribution.ts';
 import { seedDemoSignage } from './demo/signage.ts';
 import { seedDemoPressRoom } from './demo/press-room.ts';
+import { seedDemoNewsletters } from './demo/newsletters.ts';
 import { seedDemoAddresses } from './demo/addresses.ts';
 import { readFile } from 'node:fs/promises';
 import type { Localized } from '../platform/i18n.ts';
@@ -166,6 +167,8 @@ export async function seedDemo(services: Services): Promise<void> {
   await eachTenant(services, (tx, tenantId, slug) => seedDemoSignage(tx, tenantId, slug));
   // The press room: press contacts and the image bank (after the news: an image illustrates an item).
   await eachTenant(services, (tx, tenantId, slug) => seedDemoPressRoom(tx, tenantId, slug));
+  // Newsletter subscribers (after the newsroom: they follow its topics).
+  await eachTenant(services, (tx, tenantId, slug) => seedDemoNewsletters(tx, tenantId, slug));
 }
 
 /** Runs one demo seed per tenant, each in its own transaction under the seed lock (instances may start together). */

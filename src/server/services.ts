@@ -48,6 +48,9 @@ import { MediaListService } from '../modules/distribution/contacts.ts';
 import { DistributionService } from '../modules/distribution/distribution.ts';
 import { SignageService } from '../modules/signage/signage.ts';
 import { PressContactService } from '../modules/newsroom/press-contacts.ts';
+import { SubscriptionService } from '../modules/newsletters/subscriptions.ts';
+import { NewsletterService } from '../modules/newsletters/campaigns.ts';
+import { bounceHandler } from '../modules/newsletters/bounces.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { openDb, type Db, type Queryable } from '../platform/db.ts';
@@ -150,6 +153,10 @@ export interface Services {
   signage: SignageService;
   /** The press room's contact people (public list; newsroom editors keep it). */
   pressContacts: PressContactService;
+  /** Residents' newsletter subscriptions: double opt-in, preferences, unsubscribe (src/modules/newsletters). */
+  subscriptions: SubscriptionService;
+  /** Newsletter campaigns, instant notifications and digests: sending, progress, bounces, reports, subscriber lists. */
+  newsletters: NewsletterService;
 }
 
 /** Sends e-mail through the job queue so a send is retried and never lost with a crash. */
@@ -314,6 +321,31 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     maxImageBytes: config.NEWS_MEDIA_MAX_BYTES,
   });
   services.pressContacts = new PressContactService({ db, audit, contentVersions });
+  const newsletterDeps = {
+    db,
+    audit,
+    tenancy,
+    newsroom: services.newsroom,
+    jobs,
+    mail,
+    email,
+    clock: services.clock,
+    log,
+    config: {
+      publicUrl: config.PUBLIC_URL,
+      sessionSecret: config.SESSION_SECRET,
+      emailFrom: config.EMAIL_FROM,
+      emailAdapter: config.EMAIL_ADAPTER,
+      smtpUrl: config.SMTP_URL,
+      ratePerSecond: config.NEWSLETTER_RATE_PER_SECOND,
+      smtpConnections: config.NEWSLETTER_SMTP_CONNECTIONS,
+      subscribePerIpHour: config.NEWSLETTER_SUBSCRIBE_RATE_PER_IP_HOUR,
+      subscribePerEmailHour: config.NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL_HOUR,
+    },
+  };
+  services.subscriptions = new SubscriptionService(newsletterDeps);
+  services.newsletters = new NewsletterService(newsletterDeps);
+  services.inboundMail.addRecipientHandler(bounceHandler(services.subscriptions.linkTokens, services.newsletters, log));
   // Built last: it uses the services above.
   services.staffAuth = new StaffAuthService(services);
   // A settings change on any instance drops every instance's tenant cache.

@@ -31,7 +31,12 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export interface SinkOptions {
+  /** An SMTP reply code (e.g. 550) to refuse this recipient with at RCPT TO; undefined accepts. */
+  rejectRecipient?: (address: string) => number | undefined;
+}
+
+export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
@@ -39,6 +44,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     disableReverseLookup: true,
+    onRcptTo(address, _session, callback) {
+      const code = opts.rejectRecipient?.(address.address);
+      if (code) return callback(Object.assign(new Error(`${code} mailbox unavailable: ${address.address}`), { responseCode: code }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -25,6 +25,8 @@ export interface EmailMessage {
   /** Message-IDs of the thread, oldest first. */
   references?: string[];
   attachments?: EmailAttachment[];
+  /** SMTP envelope sender (Return-Path), e.g. a VERP bounce address; defaults to From. */
+  envelopeFrom?: string;
 }
 
 export interface EmailAdapter {

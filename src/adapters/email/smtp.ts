@@ -11,12 +11,20 @@ export class SmtpEmailAdapter implements EmailAdapter {
     private db: Db,
     smtpUrl: string,
     private from: string,
+    /**
+     * Bulk mode (newsletters): a pool of this many kept-open connections, and no outbox
+     * row per message (the newsletter's own per-recipient ledger records each send).
+     */
+    private bulk?: { connections: number },
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    this.transport = bulk
+      ? nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: bulk.connections, maxMessages: Infinity } as never)
+      : nodemailer.createTransport(smtpUrl);
   }
 
   async send(m: EmailMessage) {
     const info = await this.transport.sendMail({
+      ...(m.envelopeFrom ? { envelope: { from: m.envelopeFrom, to: m.to } } : {}),
       from: toNodemailer(m.from ?? this.from),
       replyTo: m.replyTo ? toNodemailer(m.replyTo) : undefined,
       to: m.to,
@@ -29,6 +37,7 @@ export class SmtpEmailAdapter implements EmailAdapter {
       references: m.references,
       attachments: m.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.contentBase64, encoding: 'base64' })),
     });
+    if (this.bulk) return { messageId: info.messageId };
     await this.db.query(
       `insert into outbox_messages (tenant_id, channel, recipient, subject, body_text, body_html, headers, status)
        values ($1, 'email', $2, $3, $4, $5, $6, 'sent')`,

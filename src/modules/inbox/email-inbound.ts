@@ -40,7 +40,18 @@ export type InboundConfig = Pick<
   | 'IMAP_POLL_SECONDS'
 >;
 
+/**
+ * Another module's addresses on the same listener (the newsletters' VERP bounce
+ * addresses): accepts() is asked at RCPT TO before the teams, and a mail for its
+ * addresses goes to its ingest() instead of the inbox.
+ */
+export interface InboundRecipientHandler {
+  accepts(address: string): boolean;
+  ingest(mail: InboundEmail): Promise<void>;
+}
+
 export class InboundMail {
+  private handlers: InboundRecipientHandler[] = [];
   private smtp: SMTPServer | null = null;
   private imapTimer: NodeJS.Timeout | null = null;
   private imapRunning: Promise<void> | null = null;
@@ -53,6 +64,10 @@ export class InboundMail {
     private channel: EmailChannel,
     private log: Logger,
   ) {}
+
+  addRecipientHandler(handler: InboundRecipientHandler) {
+    this.handlers.push(handler);
+  }
 
   /** Starts the SMTP listener when INBOUND_SMTP_PORT is set. */
   async startSmtp(): Promise<void> {
@@ -86,6 +101,7 @@ export class InboundMail {
       },
       onRcptTo: (address, session, callback) => {
         if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, 'Too many recipients'));
+        if (this.handlers.some((h) => h.accepts(address.address))) return callback();
         this.channel.teamByAddress(address.address).then(
           (team) => callback(team ? null : smtpError(550, `No such mailbox here: ${bareAddress(address.address) ?? 'invalid address'}`)),
           (e: unknown) => {
@@ -129,7 +145,12 @@ export class InboundMail {
       raw: Buffer.concat(chunks),
     };
     try {
-      await this.channel.ingest(mail);
+      for (const h of this.handlers) {
+        const mine = mail.recipients.filter((r) => h.accepts(r));
+        if (mine.length) await h.ingest({ ...mail, recipients: mine });
+      }
+      mail.recipients = mail.recipients.filter((r) => !this.handlers.some((h) => h.accepts(r)));
+      if (mail.recipients.length) await this.channel.ingest(mail);
     } catch (e) {
       this.log.error({ err: e }, 'inbound mail: could not store a message');
       throw smtpError(451, 'Temporary failure, try again later');
