@@ -185,6 +185,7 @@ describeE2E('resident portal in Chromium (axe, keyboard, 320 px, no JS)', () => 
     const expected: { what: string; match: Partial<NonNullable<Awaited<ReturnType<typeof focused>>>> }[] = [
       { what: 'brand link', match: { tag: 'a', href: '/fi', text: 'Esimerkkilän kaupunki' } },
       { what: 'nav: front page', match: { tag: 'a', href: '/fi', text: 'Etusivu' } },
+      { what: 'nav: news', match: { tag: 'a', href: '/fi/news', text: 'Uutiset' } },
       { what: 'nav: sign in', match: { tag: 'a', href: '/fi/sign-in', text: 'Kirjaudu' } },
       { what: 'language: sv', match: { tag: 'a', href: '/sv/accessibility', text: 'På svenska' } },
       { what: 'language: en', match: { tag: 'a', href: '/en/accessibility', text: 'In English' } },
