@@ -197,11 +197,7 @@ export function FormProblem({ result, t, savedHref }: { result: EditResult | und
   }
   if (result.reason === 'stale') {
     return (
-      <div className="alert" role="alert">
-        <p>
-          <strong>{t('staleTitle')}</strong>
-        </p>
-        <p>{t('staleText')}</p>
+      <StaleAlert title={t('staleTitle')} text={t('staleText')}>
         {savedHref && (
           <p>
             <a href={savedHref} target="_blank" rel="noopener">
@@ -209,12 +205,28 @@ export function FormProblem({ result, t, savedHref }: { result: EditResult | und
             </a>
           </p>
         )}
-      </div>
+      </StaleAlert>
     );
   }
   return (
     <div className="alert" role="alert">
       <p>{result.message}</p>
+    </div>
+  );
+}
+
+/**
+ * After a 409 (someone saved the same record meanwhile): what happened and, in children,
+ * the way on. Shared by the catalogue and the news editors so the two read alike.
+ */
+export function StaleAlert({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
+  return (
+    <div className="alert" role="alert">
+      <p>
+        <strong>{title}</strong>
+      </p>
+      <p>{text}</p>
+      {children}
     </div>
   );
 }
