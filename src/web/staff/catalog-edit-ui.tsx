@@ -169,6 +169,38 @@ export function Breadcrumbs({ items, t }: { items: { href?: string; label: React
   );
 }
 
+/**
+ * The trail of a page that belongs to one record (a content page's history, a news item's
+ * readers or deliveries): console, the list, the record by its title, this page. The title
+ * is marked with its own language when it is not the page language.
+ */
+export function RecordBreadcrumbs({
+  t,
+  lang,
+  list,
+  record,
+  here,
+}: {
+  t: (key: 'breadcrumb' | 'consoleHome') => string;
+  lang: Lang;
+  list: { href: string; label: string };
+  record: { href: string; title: { text: string; lang: Lang } };
+  here: string;
+}) {
+  const { title } = record;
+  return (
+    <Breadcrumbs
+      t={t}
+      items={[
+        { href: `/${lang}/staff`, label: t('consoleHome') },
+        list,
+        { href: record.href, label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
+        { label: here },
+      ]}
+    />
+  );
+}
+
 /** Message keys of the channel kinds (services' channels, unit lists and editors). */
 export const KIND_LABEL = {
   service_location: 'kindServiceLocation',
