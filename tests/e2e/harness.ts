@@ -112,9 +112,9 @@ export async function signInThroughForm(page: Page, origin: string, email: strin
  * A page in a fresh context signed in as this member of staff by a session cookie, skipping
  * the sign-in form (staff.test.ts covers the form) so a flow starts on the console page it tests.
  */
-export async function signInPage(e2e: E2E, email: string, host = HOST_A): Promise<Page> {
+export async function signInPage(e2e: E2E, email: string, host = HOST_A, pageOptions?: BrowserContextOptions): Promise<Page> {
   const session = await signInAs(e2e.app, host, email);
-  const page = await e2e.page();
+  const page = await e2e.page(pageOptions);
   await page.context().addCookies(
     session.cookie.split('; ').map((c) => {
       const [name, value] = c.split('=');
