@@ -2,8 +2,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { NewsItem } from '../../src/modules/newsroom/model.ts';
 import { startMastodonServer, type MastodonTestServer } from '../helpers/mastodon-server.ts';
-import { signInAs, staffClient } from '../helpers/staff-session.ts';
-import { describeE2E, expectAccessible, expectNoBrowserErrors, expectNoHorizontalScroll, HOST_A, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
+import { staffClient } from '../helpers/staff-session.ts';
+import { describeE2E, expectAccessible, expectNoBrowserErrors, expectNoHorizontalScroll, HOST_A, screenshot, signInPage, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * Distribution in real Chromium with axe: a journalist subscribes on the press page and
@@ -25,15 +25,7 @@ describeE2E('distribution: press subscription, media list, channels, deliveries'
   });
 
   /** A page signed in as this staff member (a session cookie, as after the sign-in form). */
-  async function staffPage(email: string, width = 1280): Promise<Page> {
-    const s = await signInAs(e2e.app, HOST_A, email);
-    const page = await e2e.page({ viewport: { width, height: 900 } });
-    await page.context().addCookies([
-      { name: 'aukio_session', value: s.cookie.split(';')[0].split('=')[1], domain: HOST_A, path: '/' },
-      { name: 'aukio_csrf', value: s.csrf, domain: HOST_A, path: '/' },
-    ]);
-    return page;
-  }
+  const staffPage = (email: string, width = 1280): Promise<Page> => signInPage(e2e, email, HOST_A, { viewport: { width, height: 900 } });
 
   test('a journalist subscribes to press releases by topic and confirms from the mail', async () => {
     const page = await e2e.page();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Actor } from '../../src/modules/identity/actor.ts';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, focused, routeExists, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, focused, routeExists, screenshot, signInThroughForm, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * A unit staff member handles a pothole in the console in real Chromium: finds it in the
@@ -9,21 +9,12 @@ import { describeE2E, expectAccessible, expectNoHorizontalScroll, focused, route
  * "resolved", proposes a public answer; a moderator approves it. Every page is checked
  * with axe in Finnish and Swedish; the resident's e-mail carries the reply.
  */
-const PASSWORD = 'Aukio-demo-2026!';
 const STREET = 'katu@esimerkkila.fi';
 const MODERATOR = 'moderaattori@esimerkkila.fi';
 const ADMIN = 'admin@esimerkkila.fi';
 const RESIDENT = 'kuoppa-e2e@example.com';
 // A 1×1 PNG: the attachment route serves it inline with nosniff and a sandbox.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-
-async function signIn(page: Page, origin: string, email: string, next: string) {
-  await visit(page, `${origin}/fi/staff/sign-in?next=${encodeURIComponent(next)}`);
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === next, { timeout: 15_000 }), page.locator('form', { has: page.locator('input[name="password"]') }).locator('button[type="submit"], button:not([type])').first().click()]);
-  await expectAccessible(page);
-}
 
 /** Clicks a submit button and waits for the page the post redirects to. */
 async function post(page: Page, button: string, url: RegExp) {
@@ -70,7 +61,7 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
     await services.db.query(`update feedback_cases set due_at = now() - interval '2 days' where id = $1`, [second.caseId]);
     const o = e2e.origin();
     const page = await e2e.page();
-    await signIn(page, o, STREET, '/fi/staff/feedback/cases');
+    await signInThroughForm(page, o, STREET, '/fi/staff/feedback/cases');
     await screenshot(page, 'feedback-queue-desktop');
     const rows = page.locator('table.fb-queue tbody tr');
     expect(await rows.first().textContent()).toContain(`${second.number}`);
@@ -148,7 +139,7 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
 
     // The moderator approves.
     const mod = await e2e.page();
-    await signIn(mod, o, MODERATOR, '/fi/staff/feedback/moderation');
+    await signInThroughForm(mod, o, MODERATOR, '/fi/staff/feedback/moderation');
     await screenshot(mod, 'feedback-moderation');
     const item = mod.locator('li', { has: mod.getByRole('heading', { name: new RegExp(`Palaute ${r.number}`) }) });
     await Promise.all([mod.waitForURL(/notice=approved/), item.getByRole('button', { name: 'Hyväksy ja julkaise' }).click()]);
@@ -163,7 +154,7 @@ describeE2E('feedback case handling in the staff console (Chromium, axe, fi and 
     if (!present) return ctx.skip();
     const o = e2e.origin();
     const page = await e2e.page();
-    await signIn(page, o, ADMIN, '/fi/staff/feedback/categories');
+    await signInThroughForm(page, o, ADMIN, '/fi/staff/feedback/categories');
     for (const lang of ['fi', 'sv'] as const) {
       await visit(page, `${o}/${lang}/staff/feedback/categories`);
       await visit(page, `${o}/${lang}/staff/feedback/categories/new`);

@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { describe, expect } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
 import { HOST_A, HOST_B, hostFetch, startTestApp, type TestApp } from '../helpers/app.ts';
+import { signInAs } from '../helpers/staff-session.ts';
 
 /**
  * End-to-end harness: a real seeded Aukio and the machine's Debian Chromium driven by
@@ -88,6 +89,40 @@ export async function startE2E(opts: { env?: Record<string, string>; clock?: Clo
 }
 
 export { HOST_A, HOST_B };
+
+/** The password every demo member of staff has (src/server/demo). */
+export const DEMO_PASSWORD = 'Aukio-demo-2026!';
+
+/**
+ * Signs in through the sign-in form, as a person would, and waits for the page `next`
+ * leads to; axe checks that page. For flows where the form itself is part of the test.
+ */
+export async function signInThroughForm(page: Page, origin: string, email: string, next: string) {
+  await visit(page, `${origin}/fi/staff/sign-in?next=${encodeURIComponent(next)}`);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === next, { timeout: 15_000 }),
+    page.locator('form', { has: page.locator('input[name="password"]') }).locator('button[type="submit"], button:not([type])').first().click(),
+  ]);
+  await expectAccessible(page);
+}
+
+/**
+ * A page in a fresh context signed in as this member of staff by a session cookie, skipping
+ * the sign-in form (staff.test.ts covers the form) so a flow starts on the console page it tests.
+ */
+export async function signInPage(e2e: E2E, email: string, host = HOST_A, pageOptions?: BrowserContextOptions): Promise<Page> {
+  const session = await signInAs(e2e.app, host, email);
+  const page = await e2e.page(pageOptions);
+  await page.context().addCookies(
+    session.cookie.split('; ').map((c) => {
+      const [name, value] = c.split('=');
+      return { name, value, domain: host, path: '/' };
+    }),
+  );
+  return page;
+}
 
 // Problems the browser reports that a status code and axe do not: uncaught exceptions,
 // failed hydration, CSP refusals (a script or style without the nonce).

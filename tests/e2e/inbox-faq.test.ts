@@ -1,25 +1,11 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { DEMO_PASSWORD, describeE2E, expectAccessible, expectNoHorizontalScroll, screenshot, signInThroughForm, startE2E, visit, type E2E } from './harness.ts';
 
 /**
  * The bot's FAQ in the console: a customer-service agent lists the entries, tries the bot
  * (what it would answer and why), creates, edits and deletes an entry; fi and sv with axe on
  * every page; the same tasks with JavaScript off; 320 px.
  */
-const PASSWORD = 'Aukio-demo-2026!';
-
-async function signIn(page: Page, origin: string, email: string, next: string) {
-  await visit(page, `${origin}/fi/staff/sign-in?next=${encodeURIComponent(next)}`);
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === next, { timeout: 15_000 }),
-    page.locator('form', { has: page.locator('input[name="password"]') }).locator('button[type="submit"], button:not([type])').first().click(),
-  ]);
-  await expectAccessible(page);
-}
-
 describeE2E('Bot FAQ console (Chromium)', () => {
   let e2e: E2E;
   beforeAll(async () => {
@@ -32,7 +18,7 @@ describeE2E('Bot FAQ console (Chromium)', () => {
   test('list, try the bot, create, edit and delete an entry in Finnish and Swedish', async () => {
     const o = e2e.origin();
     const page = await e2e.page();
-    await signIn(page, o, 'asiakaspalvelu@esimerkkila.fi', '/fi/staff/inbox/faq');
+    await signInThroughForm(page, o, 'asiakaspalvelu@esimerkkila.fi', '/fi/staff/inbox/faq');
     expect(await page.getByRole('heading', { level: 1, name: 'Botin usein kysytyt kysymykset' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Miten haen päivähoitopaikkaa?' }).isVisible()).toBe(true);
 
@@ -102,7 +88,7 @@ describeE2E('Bot FAQ console (Chromium)', () => {
   test('works without JavaScript: try the bot, create, delete', async () => {
     const o = e2e.origin();
     const withJs = await e2e.page();
-    await signIn(withJs, o, 'viestinta@esimerkkila.fi', '/fi/staff/inbox/faq');
+    await signInThroughForm(withJs, o, 'viestinta@esimerkkila.fi', '/fi/staff/inbox/faq');
     const page = await e2e.page({ javaScriptEnabled: false });
     await page.context().addCookies(await withJs.context().cookies());
     await page.goto(`${o}/fi/staff/inbox/faq`);
@@ -125,7 +111,7 @@ describeE2E('Bot FAQ console (Chromium)', () => {
     const page = await e2e.page();
     await visit(page, `${o}/fi/staff/sign-in?next=${encodeURIComponent('/fi/staff')}`);
     await page.locator('input[name="email"]').fill('moderaattori@esimerkkila.fi');
-    await page.locator('input[name="password"]').fill(PASSWORD);
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
     await Promise.all([page.waitForURL((u) => u.pathname === '/fi/staff'), page.locator('form', { has: page.locator('input[name="password"]') }).locator('button[type="submit"], button:not([type])').first().click()]);
     await visit(page, `${o}/fi/staff/inbox/faq`, { status: 403 });
   });

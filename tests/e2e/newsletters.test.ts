@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, screenshot, startE2E, visit, waitForMail, type E2E } from './harness.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, screenshot, signInThroughForm, startE2E, visit, waitForMail, type E2E } from './harness.ts';
 
 /**
  * Newsletters in Chromium with axe on every page: a resident subscribes (double opt-in
@@ -9,19 +8,6 @@ import { describeE2E, expectAccessible, expectNoHorizontalScroll, screenshot, st
  * a newsletter from published items, preview it in fi and sv, send a test, send it and
  * watch the progress; the subscriber list. 320 px for the resident pages and the progress.
  */
-const PASSWORD = 'Aukio-demo-2026!';
-
-async function signIn(page: Page, origin: string, email: string, next: string) {
-  await visit(page, `${origin}/fi/staff/sign-in?next=${encodeURIComponent(next)}`);
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === next, { timeout: 15_000 }),
-    page.locator('form', { has: page.locator('input[name="password"]') }).locator('button[type="submit"], button:not([type])').first().click(),
-  ]);
-  await expectAccessible(page);
-}
-
 describeE2E('Newsletters (Chromium)', () => {
   let e2e: E2E;
   beforeAll(async () => {
@@ -103,7 +89,7 @@ describeE2E('Newsletters (Chromium)', () => {
   test('communications staff compose, preview in fi and sv, test-send, send and follow the progress; subscribers', async () => {
     const o = e2e.origin();
     const page = await e2e.page();
-    await signIn(page, o, 'viestinta@esimerkkila.fi', '/fi/staff/newsletters');
+    await signInThroughForm(page, o, 'viestinta@esimerkkila.fi', '/fi/staff/newsletters');
     expect(await page.getByRole('heading', { level: 1, name: 'Uutiskirjeet' }).isVisible()).toBe(true);
     await Promise.all([page.waitForURL(/\/newsletters\/new$/), page.getByRole('link', { name: 'Uusi uutiskirje' }).click()]);
     await expectAccessible(page);
@@ -168,7 +154,7 @@ describeE2E('Newsletters (Chromium)', () => {
     await expectAccessible(page);
     await screenshot(page, 'newsletters-report');
     const phone = await e2e.page({ viewport: { width: 320, height: 800 } });
-    await signIn(phone, o, 'viestinta@esimerkkila.fi', detail);
+    await signInThroughForm(phone, o, 'viestinta@esimerkkila.fi', detail);
     await expectNoHorizontalScroll(phone);
     await screenshot(phone, 'newsletters-report-320');
 

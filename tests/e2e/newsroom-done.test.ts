@@ -4,8 +4,8 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { toLocalInput } from '../../src/modules/newsroom/model.ts';
 import { startMastodonServer, type MastodonTestServer } from '../helpers/mastodon-server.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { signInAs, staffActor } from '../helpers/staff-session.ts';
-import { describeE2E, expectAccessible, HOST_A, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { staffActor } from '../helpers/staff-session.ts';
+import { describeE2E, expectAccessible, HOST_A, screenshot, signInPage, startE2E, visit, type E2E } from './harness.ts';
 
 /*
  * Issue 6's "done when", in Chromium with axe on every page:
@@ -30,18 +30,6 @@ describeE2E('newsroom done-when: embargoed press release → media mail → emba
   const clock = new ManualClock();
   let tenantId = '';
   let screenToken = '';
-
-  const signedInPage = async (email: string) => {
-    const s = await signInAs(e2e.app, HOST_A, email);
-    const page = await e2e.page();
-    await page.context().addCookies(
-      s.cookie.split('; ').map((c) => {
-        const [name, value] = c.split('=');
-        return { name, value, domain: 'esimerkkila.localhost', path: '/' };
-      }),
-    );
-    return page;
-  };
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -74,7 +62,7 @@ describeE2E('newsroom done-when: embargoed press release → media mail → emba
     const embargo = new Date(clock.now().getTime() + 3 * HOUR);
 
     // 1. The editor writes the press release with an embargo, adds an image and sends it for review.
-    const editor = await signedInPage(EDITOR);
+    const editor = await signInPage(e2e, EDITOR);
     await visit(editor, `${o}/fi/staff/news/new`);
     await editor.getByLabel('Lehdistötiedote').check();
     await editor.getByLabel('Otsikko (suomi)').fill(TITLE);
@@ -105,7 +93,7 @@ describeE2E('newsroom done-when: embargoed press release → media mail → emba
     expect(await screen.getByText(TITLE).count()).toBe(0);
 
     // 2. The approver approves; with an embargo that means "approve and schedule".
-    const approver = await signedInPage(APPROVER);
+    const approver = await signInPage(e2e, APPROVER);
     await visit(approver, `${o}/fi/staff/news/${itemId}`);
     await Promise.all([approver.waitForLoadState('load'), approver.getByRole('button', { name: 'Hyväksy ja ajasta' }).click()]);
     await approver.getByText('Ajastettu').first().waitFor();

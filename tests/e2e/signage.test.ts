@@ -3,8 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Actor } from '../../src/modules/identity/actor.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { signInAs, staffActor } from '../helpers/staff-session.ts';
-import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, HOST_B, screenshot, startE2E, visit, type E2E } from './harness.ts';
+import { staffActor } from '../helpers/staff-session.ts';
+import { describeE2E, expectAccessible, expectNoHorizontalScroll, HOST_A, HOST_B, screenshot, signInPage, startE2E, visit, type E2E } from './harness.ts';
 
 /*
  * Info-TV signage in Chromium: the screen page at 1920×1080 rotates its slides, shows a
@@ -70,19 +70,6 @@ describeE2E('signage', () => {
     }));
     expect(m.sw, 'page width').toBeLessThanOrEqual(m.w);
     expect(m.sh, 'page height').toBeLessThanOrEqual(m.h);
-  };
-
-  /** A console page signed in as the member of staff (a session cookie, not the sign-in form, which staff.test.ts covers). */
-  const signedInPage = async (host: string, email: string) => {
-    const session = await signInAs(e2e.app, host, email);
-    const page = await e2e.page();
-    await page.context().addCookies(
-      session.cookie.split('; ').map((c) => {
-        const [name, value] = c.split('=');
-        return { name, value, domain: host, path: '/' };
-      }),
-    );
-    return page;
   };
 
   /** Every slide fits without scrollbars: each is shown in turn, measured and photographed. */
@@ -189,7 +176,7 @@ describeE2E('signage', () => {
       [HOST_A, 'admin@esimerkkila.fi', ['fi', 'sv']],
       [HOST_B, 'admin@jarvikyla.fi', ['fi']],
     ] as const) {
-      const page = await signedInPage(host, email);
+      const page = await signInPage(e2e, email, host);
       const origin = e2e.origin(host);
       for (const lang of langs) {
         await visit(page, `${origin}/${lang}/staff/signage`);
@@ -209,7 +196,7 @@ describeE2E('signage', () => {
   });
 
   test('staff register a screen, edit its playlist and publish a notice in the console (axe-clean)', async () => {
-    const page = await signedInPage(HOST_A, 'viestinta@esimerkkila.fi');
+    const page = await signInPage(e2e, 'viestinta@esimerkkila.fi');
     const origin = e2e.origin();
     await visit(page, `${origin}/fi/staff/signage`);
     await page.getByLabel('Nimi', { exact: true }).fill('Torikulman info');

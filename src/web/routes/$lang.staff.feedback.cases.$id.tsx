@@ -7,6 +7,7 @@ import { pick, type Lang } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { Open311CaseFacts } from '../staff/Open311CaseFacts.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
+import { formStrings } from '../staff/admin-page.ts';
 import {
   AccessibilityFlag,
   Due,
@@ -16,7 +17,6 @@ import {
   FbField,
   FbNotice,
   FbProblem,
-  formStrings,
   requireFeedbackPage,
   statusName,
   StatusBadge,

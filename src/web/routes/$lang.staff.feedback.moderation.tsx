@@ -3,7 +3,8 @@ import { AppError } from '../../platform/errors.ts';
 import { pick } from '../../platform/i18n.ts';
 import { CsrfField } from '../components/Csrf.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { errText, fbAction, FbBreadcrumbs, FbField, FbNotice, FbProblem, formStrings, requireFeedbackPage, useFbText, when, type FbFailure } from '../staff/feedback-ui.tsx';
+import { formStrings } from '../staff/admin-page.ts';
+import { errText, fbAction, FbBreadcrumbs, FbField, FbNotice, FbProblem, requireFeedbackPage, useFbText, when, type FbFailure } from '../staff/feedback-ui.tsx';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
 /**

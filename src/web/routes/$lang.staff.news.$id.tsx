@@ -10,7 +10,7 @@ import { TableWrap } from '../components/TableWrap.tsx';
 import { runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
 import { formValues, fieldId } from '../staff/admin-page.ts';
-import { Breadcrumbs, Field, Notice, RichTextArea, strs, useCatalogText, when } from '../staff/catalog-edit-ui.tsx';
+import { Breadcrumbs, Field, Notice, RichTextArea, StaleAlert, strs, useCatalogText, when } from '../staff/catalog-edit-ui.tsx';
 import {
   errText,
   kindName,
@@ -289,15 +289,11 @@ export default function NewsEditor() {
 function Problem({ failure, t, lang, id }: { failure: NewsFailure; t: NT; lang: Lang; id: string }) {
   if (failure.reason === 'changed_meanwhile') {
     return (
-      <div className="alert" role="alert">
-        <p>
-          <strong>{t('staleTitle')}</strong>
-        </p>
-        <p>{t('staleText')}</p>
+      <StaleAlert title={t('staleTitle')} text={t('staleText')}>
         <p>
           <a href={`/${lang}/staff/news/${id}`}>{t('reload')}</a>
         </p>
-      </div>
+      </StaleAlert>
     );
   }
   return (

@@ -4,7 +4,7 @@ import { isAppError } from '../../platform/errors.ts';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { runLoader, type LoaderArgs } from '../server-helpers.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, when } from '../staff/catalog-edit-ui.tsx';
+import { RecordBreadcrumbs, when } from '../staff/catalog-edit-ui.tsx';
 import { requireNewsPage, useNewsText, type NT } from '../staff/news-ui.tsx';
 import type { ReaderRow } from '../../modules/newsroom/intranet.ts';
 
@@ -36,14 +36,12 @@ export default function Readers() {
   return (
     <>
       <title>{heading}</title>
-      <Breadcrumbs
+      <RecordBreadcrumbs
         t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: `/${lang}/staff/news`, label: t('listTitle') },
-          { href: `/${lang}/staff/news/${id}`, label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
-          { label: t('readersLink') },
-        ]}
+        lang={lang}
+        list={{ href: `/${lang}/staff/news`, label: t('listTitle') }}
+        record={{ href: `/${lang}/staff/news/${id}`, title }}
+        here={t('readersLink')}
       />
       <h1>{heading}</h1>
       {!report ? (

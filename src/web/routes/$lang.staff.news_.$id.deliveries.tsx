@@ -2,7 +2,7 @@ import { redirect, useLoaderData } from 'react-router';
 import { AppError } from '../../platform/errors.ts';
 import { pick } from '../../platform/i18n.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, Notice } from '../staff/catalog-edit-ui.tsx';
+import { Notice, RecordBreadcrumbs } from '../staff/catalog-edit-ui.tsx';
 import { DeliveryTable, useDistText } from '../staff/distribution-ui.tsx';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 
@@ -40,14 +40,12 @@ export default function Deliveries() {
   return (
     <>
       <title>{`${t('dlTitle')}: ${d.title.text}`}</title>
-      <Breadcrumbs
+      <RecordBreadcrumbs
         t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: `/${lang}/staff/news`, label: t('newsroom') },
-          { href: `/${lang}/staff/news/${d.itemId}`, label: <span lang={d.title.lang !== lang ? d.title.lang : undefined}>{d.title.text}</span> },
-          { label: t('dlTitle') },
-        ]}
+        lang={lang}
+        list={{ href: `/${lang}/staff/news`, label: t('newsroom') }}
+        record={{ href: `/${lang}/staff/news/${d.itemId}`, title: d.title }}
+        here={t('dlTitle')}
       />
       <h1>
         {t('dlTitle')}: <span lang={d.title.lang !== lang ? d.title.lang : undefined}>{d.title.text}</span>

@@ -9,6 +9,7 @@ import { translator } from '../i18n/define.ts';
 import { LANG_SUFFIX, newsPressStaff, pressErrorKey } from '../i18n/news-press-staff.ts';
 import { pageLang, requireStaffPage, runLoader, type ActionArgs, type LoaderArgs } from '../server-helpers.ts';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
+import { formStrings } from '../staff/admin-page.ts';
 import { Breadcrumbs, Field } from '../staff/catalog-edit-ui.tsx';
 import { Notice, Problem } from '../staff/inbox-ui.tsx';
 import { pressFormFailure, type PressFormFailure } from '../staff/press-room-form.ts';
@@ -71,8 +72,7 @@ export async function action({ context, params, request }: ActionArgs) {
   const s = context.services;
   const tenantId = context.tenant.id;
   const form = await request.formData();
-  const v: Record<string, string> = {};
-  for (const [k, x] of form.entries()) if (typeof x === 'string' && k !== '_csrf') v[k] = x;
+  const v = formStrings(form);
   const here = `/${lang}/staff/news/images`;
   try {
     if (v.intent === 'upload') {

@@ -3,7 +3,7 @@ import { sanitizeRichText } from '../../modules/catalog/sanitize.ts';
 import { LANGUAGES, pick, type Lang } from '../../platform/i18n.ts';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { AdminErrorBoundary } from '../staff/AdminParts.tsx';
-import { Breadcrumbs, langName, requireEditorPage, useCatalogText, when, type T } from '../staff/catalog-edit-ui.tsx';
+import { langName, RecordBreadcrumbs, requireEditorPage, useCatalogText, when, type T } from '../staff/catalog-edit-ui.tsx';
 import { runLoader, type LoaderArgs } from '../server-helpers.ts';
 
 /** A content page's history: who created, saved, published or unpublished it and when; ?v=<id> shows that version's text. */
@@ -48,14 +48,12 @@ export default function PageHistory() {
   return (
     <>
       <title>{heading}</title>
-      <Breadcrumbs
+      <RecordBreadcrumbs
         t={t}
-        items={[
-          { href: `/${lang}/staff`, label: t('consoleHome') },
-          { href: `/${lang}/staff/pages`, label: t('pagesTitle') },
-          { href: editHref, label: <span lang={page.title.lang !== lang ? page.title.lang : undefined}>{page.title.text}</span> },
-          { label: t('historyLink') },
-        ]}
+        lang={lang}
+        list={{ href: `/${lang}/staff/pages`, label: t('pagesTitle') }}
+        record={{ href: editHref, title: page.title }}
+        here={t('historyLink')}
       />
       <h1>{heading}</h1>
       <p>{t('historyIntro')}</p>

@@ -34,6 +34,13 @@ export interface FormFailure {
   values: Record<string, string | string[]>;
 }
 
+/** The submitted text fields as name → value (the last one of a repeated name), without the CSRF token. */
+export function formStrings(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+  return out;
+}
+
 /** The submitted form as name → value (or values, for repeated names such as checkboxes). */
 export function formValues(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

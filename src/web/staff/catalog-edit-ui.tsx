@@ -169,6 +169,38 @@ export function Breadcrumbs({ items, t }: { items: { href?: string; label: React
   );
 }
 
+/**
+ * The trail of a page that belongs to one record (a content page's history, a news item's
+ * readers or deliveries): console, the list, the record by its title, this page. The title
+ * is marked with its own language when it is not the page language.
+ */
+export function RecordBreadcrumbs({
+  t,
+  lang,
+  list,
+  record,
+  here,
+}: {
+  t: (key: 'breadcrumb' | 'consoleHome') => string;
+  lang: Lang;
+  list: { href: string; label: string };
+  record: { href: string; title: { text: string; lang: Lang } };
+  here: string;
+}) {
+  const { title } = record;
+  return (
+    <Breadcrumbs
+      t={t}
+      items={[
+        { href: `/${lang}/staff`, label: t('consoleHome') },
+        list,
+        { href: record.href, label: <span lang={title.lang !== lang ? title.lang : undefined}>{title.text}</span> },
+        { label: here },
+      ]}
+    />
+  );
+}
+
 /** Message keys of the channel kinds (services' channels, unit lists and editors). */
 export const KIND_LABEL = {
   service_location: 'kindServiceLocation',
@@ -197,11 +229,7 @@ export function FormProblem({ result, t, savedHref }: { result: EditResult | und
   }
   if (result.reason === 'stale') {
     return (
-      <div className="alert" role="alert">
-        <p>
-          <strong>{t('staleTitle')}</strong>
-        </p>
-        <p>{t('staleText')}</p>
+      <StaleAlert title={t('staleTitle')} text={t('staleText')}>
         {savedHref && (
           <p>
             <a href={savedHref} target="_blank" rel="noopener">
@@ -209,12 +237,28 @@ export function FormProblem({ result, t, savedHref }: { result: EditResult | und
             </a>
           </p>
         )}
-      </div>
+      </StaleAlert>
     );
   }
   return (
     <div className="alert" role="alert">
       <p>{result.message}</p>
+    </div>
+  );
+}
+
+/**
+ * After a 409 (someone saved the same record meanwhile): what happened and, in children,
+ * the way on. Shared by the catalogue and the news editors so the two read alike.
+ */
+export function StaleAlert({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
+  return (
+    <div className="alert" role="alert">
+      <p>
+        <strong>{title}</strong>
+      </p>
+      <p>{text}</p>
+      {children}
     </div>
   );
 }

@@ -101,12 +101,6 @@ export async function fbAction(lang: Lang, intent: string, values: Record<string
   }
 }
 
-export function formStrings(form: FormData): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
-  return out;
-}
-
 export function errText(t: FT, code: string | undefined): string | undefined {
   if (!code) return undefined;
   const key = `err_${code}` as FeedbackStaffKey;
