@@ -133,7 +133,7 @@ describeE2E('resident chat: widget, page without JavaScript, embed, settings', (
     await expectAccessible(page);
     await screenshot(page, 'chat-widget-320');
     await dialog.getByRole('button', { name: 'Stäng chatten' }).click();
-    expect((await focused(page))?.text).toBe('Chatt');
+    await expect.poll(async () => (await focused(page))?.text).toBe('Chatt');
   });
 
   test('without JavaScript: the chat page starts a chat, sends, shows the message once and refreshes', async () => {
