@@ -778,6 +778,16 @@ export class NewsroomService {
     return r.rows.map(mediaFromRow);
   }
 
+  /** One image of the press image bank by id (public), or null when it is not in the bank. */
+  async bankImage(tenantId: string, mediaId: string): Promise<NewsMedia | null> {
+    if (!isUuid(mediaId)) return null;
+    const r = await this.deps.db.query<Row>(
+      `select ${MEDIA_COLUMNS} from news_media m where m.tenant_id = $1 and m.id = $2 and m.in_image_bank and m.kind = 'image'`,
+      [tenantId, mediaId],
+    );
+    return r.rows[0] ? mediaFromRow(r.rows[0]) : null;
+  }
+
   /**
    * The bytes of a media file for a request. Anyone may read the image bank and the media
    * of published public items; staff-audience items' media need a staff session of the

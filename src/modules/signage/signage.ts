@@ -362,8 +362,7 @@ export class SignageService {
     const input = parse(slideInput, body);
     const { kind, ...config } = input;
     if (input.kind === 'image') {
-      const bank = await this.deps.newsroom.imageBank(tenantId, 500);
-      if (!bank.some((m) => m.id === input.mediaId)) throw new AppError('validation_failed', 400, { fields: { mediaId: 'invalid' } });
+      if (!(await this.deps.newsroom.bankImage(tenantId, input.mediaId))) throw new AppError('validation_failed', 400, { fields: { mediaId: 'invalid' } });
     }
     if (input.kind === 'hours' && !(await this.deps.catalogReader.unit(tenantId, input.locationId))) {
       throw new AppError('validation_failed', 400, { fields: { locationId: 'invalid' } });
@@ -586,7 +585,7 @@ export class SignageService {
       } else if (s.kind === 'image' && c.uploaded) {
         slides.push({ kind: 'image', id: s.id, url: uploadedImageUrl(s.id), alt: String(c.alt ?? ''), caption: '' });
       } else if (s.kind === 'image') {
-        const media = (await this.deps.newsroom.imageBank(tenantId, 500)).find((m) => m.id === c.mediaId);
+        const media = await this.deps.newsroom.bankImage(tenantId, String(c.mediaId ?? ''));
         // An image taken out of the bank is no longer public: the slide is skipped.
         if (!media) continue;
         const alt = typeof c.alt === 'string' && c.alt ? c.alt : pick(media.alt, lang, [fallbackLang]).text;
