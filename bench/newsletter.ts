@@ -124,7 +124,7 @@ async function senderRole() {
     await new Promise((res) => setTimeout(res, 500));
   }
   const seconds = (performance.now() - started) / 1000;
-  services.newsletters.close();
+  await services.newsletters.close();
   await services.db.close();
   process.send!({ done: true, seconds });
 }

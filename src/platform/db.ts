@@ -48,9 +48,100 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<void>;
   /** LISTEN on a channel; returns an unlisten function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** A connection of its own for writes that must be ordered before another socket's (see OrderedWriter). */
+  orderedWriter(): Promise<OrderedWriter>;
   /** Executor for pg-boss, optionally bound to an open transaction. */
   bossExecutor(tx?: Queryable): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
   close(): Promise<void>;
+}
+
+/**
+ * One statement at a time on a connection of its own, for a record that must reach the
+ * database no later than a write the caller makes to another socket right after it (the
+ * newsletter sender's hand-over mark before SMTP's final dot).
+ *
+ * On PostgreSQL `detached` is true: when the writer is idle, `issue` has put the statement
+ * on the server's socket before it returns (node-postgres writes synchronously to an idle
+ * connection). Once bytes are in the kernel, killing this process does not stop them: the
+ * server still reads and commits the statement. The caller may therefore make its own
+ * write in the same synchronous step, without waiting for the commit.
+ *
+ * PGlite runs inside this process, so a kill stops the database too: `detached` is false
+ * and the caller must wait for `issue`'s promise (the commit) before its own write.
+ */
+export interface OrderedWriter {
+  readonly detached: boolean;
+  /** False once the connection failed: an issue would not reach the server. */
+  readonly healthy: boolean;
+  /** True while a statement is in flight; `issue` then throws. */
+  readonly busy: boolean;
+  /** Sends one statement now (its own transaction); resolves once the server committed it. */
+  issue<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  close(): Promise<void>;
+}
+
+/** Tracks the one statement in flight; shared by both engines' writers. */
+abstract class WriterBase implements OrderedWriter {
+  abstract readonly detached: boolean;
+  healthy = true;
+  busy = false;
+  protected abstract run<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  abstract close(): Promise<void>;
+
+  issue<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    // A second statement would queue inside the driver, in this process's memory: the
+    // ordering the caller relies on would silently not hold.
+    if (this.busy) throw new Error('OrderedWriter: a statement is already in flight');
+    this.busy = true;
+    return this.run<T>(sql, params).finally(() => {
+      this.busy = false;
+    });
+  }
+}
+
+class PostgresWriter extends WriterBase {
+  readonly detached = true;
+  constructor(private client: pg.Client) {
+    super();
+    client.on('error', () => {
+      this.healthy = false;
+    });
+    client.on('end', () => {
+      this.healthy = false;
+    });
+  }
+  private names = new Map<string, string>();
+  protected async run<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    // A writer repeats a few statements many times: prepared once per connection, each
+    // later one costs the server no parse and no plan.
+    let name = this.names.get(sql);
+    if (!name) this.names.set(sql, (name = `ordered_writer_${this.names.size}`));
+    try {
+      const r = await this.client.query({ name, text: sql, values: params as unknown[] });
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    } catch (e) {
+      // A statement error leaves the connection usable; a broken connection does not.
+      if (!(e as { code?: string }).code) this.healthy = false;
+      throw e;
+    }
+  }
+  async close() {
+    this.healthy = false;
+    await this.client.end().catch(() => {});
+  }
+}
+
+class PgliteWriter extends WriterBase {
+  readonly detached = false;
+  constructor(private db: Queryable) {
+    super();
+  }
+  protected run<T>(sql: string, params?: unknown[]) {
+    return this.db.query<T>(sql, params);
+  }
+  async close() {
+    this.healthy = false;
+  }
 }
 
 // pg returns int8 and numeric as strings by default; we keep that (no precision loss)
@@ -159,6 +250,12 @@ class PostgresDb implements Db {
     }
   }
 
+  async orderedWriter(): Promise<OrderedWriter> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    return new PostgresWriter(client);
+  }
+
   bossExecutor(tx?: Queryable) {
     const target: Queryable = tx ?? this;
     return { executeSql: (text: string, values?: unknown[]) => target.query(text, values ?? []) };
@@ -203,6 +300,10 @@ class PgliteDb implements Db {
   async listen(channel: string, onPayload: (payload: string) => void) {
     const unlisten = await this.pg.listen(channel, onPayload);
     return async () => unlisten();
+  }
+
+  async orderedWriter(): Promise<OrderedWriter> {
+    return new PgliteWriter(this);
   }
 
   bossExecutor(tx?: Queryable) {

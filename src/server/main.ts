@@ -45,7 +45,7 @@ export async function startAukio(config: Config, opts: { buildDir?: string; quie
       drain();
       await services.inboundMail.close();
       await app.close(); // stops accepting, waits for in-flight requests
-      services.newsletters.close(); // newsletter senders stop claiming and record what they sent
+      await services.newsletters.close(); // newsletter senders stop claiming and record what they sent
       await services.jobs.stop(config.SHUTDOWN_GRACE_SECONDS); // lets running jobs finish
       await services.events.stop();
       await services.db.close();

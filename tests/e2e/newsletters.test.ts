@@ -14,7 +14,7 @@ describeE2E('Newsletters (Chromium)', () => {
     e2e = await startE2E();
   });
   afterAll(async () => {
-    e2e?.app.services.newsletters.close();
+    await e2e?.app.services.newsletters.close();
     await e2e?.close();
   });
 

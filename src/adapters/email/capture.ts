@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db.ts';
-import { outboxHeaders, type EmailAdapter, type EmailMessage } from './email.ts';
+import { outboxHeaders, type EmailAdapter, type EmailMessage, type HandOver } from './email.ts';
 
 /**
  * The embedded default: every message is stored in outbox_messages exactly as it would
@@ -21,11 +21,13 @@ export class CaptureEmailAdapter implements EmailAdapter {
     this.failures += n;
   }
 
-  async send(m: EmailMessage) {
+  async send(m: EmailMessage, handOver?: HandOver) {
     if (this.failures > 0) {
       this.failures--;
       throw new Error('capture adapter: simulated delivery failure');
     }
+    const finish = await handOver?.();
+    if (finish) finish();
     const r = await this.db.query<{ id: string }>(
       `insert into outbox_messages (tenant_id, channel, recipient, subject, body_text, body_html, headers, status)
        values ($1, 'email', $2, $3, $4, $5, $6, 'captured') returning id`,

@@ -29,10 +29,25 @@ export interface EmailMessage {
   envelopeFrom?: string;
 }
 
+/**
+ * Runs at the moment the message becomes the server's: over SMTP once the whole message is
+ * written except its final dot; in the capture outbox right before the row is stored. A
+ * sender records there that the message was handed over (see
+ * src/modules/newsletters/README.md). It may resolve to a function: the transport calls it
+ * synchronously right before the final dot, with nothing in between, for a write that must
+ * leave in the same instant as the dot. When either rejects or throws, the message is not
+ * completed (SMTP: the connection is dropped mid-message, so the server discards it) and
+ * send rejects with the same error.
+ */
+export type HandOver = () => Promise<(() => void) | void>;
+
 export interface EmailAdapter {
   readonly kind: 'smtp' | 'capture';
-  /** Resolves only when the message was accepted (SMTP) or stored (capture). */
-  send(message: EmailMessage): Promise<{ messageId: string }>;
+  /**
+   * Resolves only when the message was accepted (SMTP) or stored (capture). handOver is
+   * honoured by the capture adapter and by SMTP in bulk mode (newsletters).
+   */
+  send(message: EmailMessage, handOver?: HandOver): Promise<{ messageId: string }>;
 }
 
 /**

@@ -104,7 +104,7 @@ const DELIVERABLE = `s.tenant_id = $1 and s.status = 'confirmed'
 export class NewsletterService {
   private tokens;
   private bulkTransport: EmailAdapter | null = null;
-  private senders = new Set<NewsletterSender>();
+  private running = new Map<NewsletterSender, Promise<unknown>>();
 
   constructor(private d: NewsletterDeps) {
     this.tokens = makeTokens(d.config);
@@ -167,19 +167,25 @@ export class NewsletterService {
 
   private async runSender(campaignId: string) {
     const s = this.sender();
-    this.senders.add(s);
+    const run = s.run(campaignId);
+    this.running.set(s, run);
     try {
-      return await s.run(campaignId);
+      return await run;
     } finally {
-      this.senders.delete(s);
+      this.running.delete(s);
     }
   }
 
-  /** Shutdown: running senders stop claiming and record what they sent. */
-  close() {
-    for (const s of this.senders) s.stop();
-    const t = this.bulkTransport as { close?: () => void } | null;
-    if (t && t !== (this.d.email as unknown) && t.close) t.close();
+  /**
+   * Shutdown: running senders stop claiming, finish and record the messages they handed
+   * over, then the bulk connections close.
+   */
+  async close() {
+    for (const s of this.running.keys()) s.stop();
+    await Promise.allSettled(this.running.values());
+    const t = this.bulkTransport;
+    this.bulkTransport = null;
+    if (t instanceof SmtpEmailAdapter) await t.close();
   }
 
   // ── settings ─────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailAdapter, EmailMessage } from '../../adapters/email/email.ts';
-import type { Db, Queryable } from '../../platform/db.ts';
+import type { EmailAdapter, EmailMessage, HandOver } from '../../adapters/email/email.ts';
+import type { Db, OrderedWriter, Queryable } from '../../platform/db.ts';
 import type { Lang } from '../../platform/i18n.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { NewsItem } from '../newsroom/model.ts';
@@ -13,10 +13,11 @@ import type { LinkTokens } from './tokens.ts';
 /**
  * The bulk sender. Several processes can work on one campaign: each claims small batches
  * of pending recipient rows with FOR UPDATE SKIP LOCKED (marking them `sending` with its
- * instance id), hands them to a pooled SMTP transport, and records `sent` as soon as the
- * server has accepted a message (a group commit: every acceptance waits at most one
- * database round trip). Rows a dead process left in `sending` become `unknown` and are
- * never sent again: see README.md for the exact guarantee.
+ * instance id) and hands them to the bulk transport. Right before SMTP's final dot it
+ * marks the row `sent`, written to the database in the same instant as the dot; a
+ * refusal after the dot is recorded as `failed` in a group commit. A row a dead process
+ * left in `sending` never reached the server complete, so it goes back in line: see
+ * README.md for the exact guarantee.
  */
 
 export interface SenderOptions {
@@ -37,7 +38,7 @@ interface Claimed {
 
 interface Outcome {
   subscriberId: string;
-  state: 'sent' | 'failed' | 'pending' | 'unknown';
+  state: 'sent' | 'failed' | 'pending';
   error: string | null;
   bounce: 'hard' | 'soft' | null;
   email: string;
@@ -45,13 +46,57 @@ interface Outcome {
 
 export type RunResult = 'done' | 'paused' | 'continue' | 'waiting';
 
-/** SMTP commands before DATA: a failure there means the server has not taken the message. */
-const BEFORE_DATA = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN', 'MAIL FROM', 'RCPT TO', 'API']);
+/** The hand-over mark did not take: the row is no longer this process's to send. */
+class HandOverRefused extends Error {}
+
+/** The hand-over mark: `sent`, only while the row is still this process's claim. */
+const MARK_SENT = `update newsletter_recipients set state = 'sent', sent_at = now()
+  where campaign_id = $1 and subscriber_id = $2 and state = 'sending' and claimed_by = $3`;
+
+/**
+ * The connections that write hand-over marks, one statement each at a time: a mark must
+ * go out on an idle connection to leave in the same instant as its dot (OrderedWriter).
+ */
+class MarkWriters {
+  private free: OrderedWriter[];
+  private waiting: ((w: OrderedWriter) => void)[] = [];
+  constructor(private all: OrderedWriter[]) {
+    this.free = [...all];
+  }
+  /** An idle writer, reserved for the caller until the statement it issues settles. */
+  acquire(): Promise<OrderedWriter> {
+    const w = this.free.pop();
+    return w ? Promise.resolve(w) : new Promise((r) => this.waiting.push(r));
+  }
+  private inFlight = new Set<Promise<unknown>>();
+  releaseWhen(w: OrderedWriter, settled: Promise<unknown>) {
+    const done = settled.then(
+      () => {},
+      () => {},
+    );
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    const release = () => {
+      const next = this.waiting.shift();
+      if (next) next(w);
+      else this.free.push(w);
+    };
+    settled.then(release, release);
+  }
+  /** After the marks in flight have settled. */
+  async close() {
+    await Promise.all(this.inFlight);
+    await Promise.all(this.all.map((w) => w.close()));
+  }
+}
 
 export class NewsletterSender {
   readonly instanceId = randomUUID();
   private lastBeat = 0;
+  /** When the last heartbeat that reached the database was sent (Date.now()). */
+  private lastBeatOk = 0;
   private stopped = false;
+  private crashed = false;
 
   constructor(
     private d: {
@@ -71,23 +116,57 @@ export class NewsletterSender {
     this.stopped = true;
   }
 
+  /**
+   * Stops at once, as a process killed mid-send would: no more claims, hand-overs or
+   * heartbeats, and what was in flight stays as it is. For crash-recovery tests within
+   * one process (the real kill -9 is tests/integration/newsletter-kill.test.ts).
+   */
+  crash() {
+    this.crashed = true;
+    this.stopped = true;
+  }
+
+  private get orphanAfterMs() {
+    return (this.opts.orphanAfterSeconds ?? 15) * 1000;
+  }
+
   private async heartbeat(force = false) {
-    if (!force && Date.now() - this.lastBeat < 2000) return;
-    this.lastBeat = Date.now();
+    if (this.crashed) return;
+    if (!force && Date.now() - this.lastBeat < this.beatEveryMs()) return;
+    const sentAt = Date.now();
+    this.lastBeat = sentAt;
     await this.d.db.query(
       `insert into newsletter_sender_instances (instance_id, seen_at) values ($1, now())
        on conflict (instance_id) do update set seen_at = now()`,
       [this.instanceId],
     );
+    // seen_at is no earlier than sentAt, so this errs on the side of "stale".
+    this.lastBeatOk = sentAt;
   }
 
-  /** Rows left in `sending` by processes that stopped beating: they may have been delivered, so they are never sent again. */
+  private beatEveryMs() {
+    return Math.min(2000, this.orphanAfterMs / 6);
+  }
+
+  /**
+   * Whether other processes still count this one as alive with a wide margin: a third of
+   * the orphan limit. Only then may a mark leave unchecked with its dot (see handOver).
+   */
+  private fresh() {
+    return Date.now() - this.lastBeatOk < this.orphanAfterMs / 3;
+  }
+
+  /**
+   * Rows left in `sending` by processes that stopped beating. A row is marked `sent` in the
+   * same instant as its final dot, so these never reached the server complete (a server
+   * discards a message whose connection closed before the dot): they go back in line.
+   */
   async resolveOrphans(campaignId: string): Promise<number> {
     const r = await this.d.db.query(
-      `update newsletter_recipients set state = 'unknown', error = 'interrupted: the sending process stopped after handing this message to SMTP; it may have been delivered'
+      `update newsletter_recipients set state = 'pending', claimed_by = null
        where campaign_id = $1 and state = 'sending'
          and claimed_by not in (select instance_id from newsletter_sender_instances where seen_at > now() - make_interval(secs => $2))`,
-      [campaignId, this.opts.orphanAfterSeconds ?? 15],
+      [campaignId, this.orphanAfterMs / 1000],
     );
     return r.rowCount;
   }
@@ -155,10 +234,13 @@ export class NewsletterSender {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     };
 
-    // Group commit of outcomes.
+    // Group commit of the outcomes the hand-over mark does not write: refusals, messages
+    // that go back in line, and a `sent` whose mark failed.
     let buffer: Outcome[] = [];
     let flushing: Promise<void> | null = null;
-    let activityAt = 0;
+    // Messages handed over since the campaign's last_activity_at was written (the sweep
+    // restarts sends that show no progress).
+    let progressed = false;
     const flushOnce = async () => {
       const rows = buffer;
       buffer = [];
@@ -166,12 +248,12 @@ export class NewsletterSender {
       const write = async (q: Queryable) => {
         await q.query(
           `update newsletter_recipients r set state = v.state,
-             sent_at = case when v.state = 'sent' then now() else r.sent_at end,
+             sent_at = case when v.state = 'sent' then coalesce(r.sent_at, now()) else null end,
              error = v.error, bounce = v.bounce,
              claimed_by = case when v.state = 'pending' then null else r.claimed_by end
            from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as v(sid, state, error, bounce)
-           where r.campaign_id = $1 and r.subscriber_id = v.sid and r.state = 'sending'`,
-          [campaignId, rows.map((o) => o.subscriberId), rows.map((o) => o.state), rows.map((o) => o.error), rows.map((o) => o.bounce)],
+           where r.campaign_id = $1 and r.subscriber_id = v.sid and r.state in ('sending', 'sent') and r.claimed_by = $6`,
+          [campaignId, rows.map((o) => o.subscriberId), rows.map((o) => o.state), rows.map((o) => o.error), rows.map((o) => o.bounce), this.instanceId],
         );
       };
       const hard = rows.filter((o) => o.bounce === 'hard');
@@ -190,11 +272,6 @@ export class NewsletterSender {
         // One statement is its own transaction: the rows are durable when it returns.
         await write(db);
       }
-      if (Date.now() - activityAt > 1000) {
-        activityAt = Date.now();
-        await db.query('update newsletter_campaigns set last_activity_at = now() where id = $1', [campaignId]);
-      }
-      await this.heartbeat();
     };
     const flush = (): Promise<void> => {
       if (flushing) return flushing;
@@ -237,23 +314,77 @@ export class NewsletterSender {
         messageId: `<nl.${campaignId}.${row.subscriber_id}@${domain}>`,
         envelopeFrom: `bounces+${this.d.tokens.bounce(campaignId, row.subscriber_id)}@${domain}`,
       };
+      // Set once the mark is on its way: from then on the server may have the message.
+      let handedOver = false;
+      // The fast way's mark, settled: true when it took.
+      let marked: Promise<boolean> | null = null;
+      // A writer reserved for a finisher the transport has not called (it failed first).
+      let reserved: OrderedWriter | null = null;
+      const handOver: HandOver = async () => {
+        // A crashed process writes nothing more: the message never completes.
+        if (this.crashed) return new Promise<never>(() => {});
+        const w = await writers.acquire();
+        if (!w.healthy) {
+          writers.releaseWhen(w, Promise.resolve());
+          throw new Error('the database connection for hand-over marks is lost');
+        }
+        const args = [campaignId, row.subscriber_id, this.instanceId];
+        if (!w.detached || !this.fresh()) {
+          // The checked way: wait for the mark to commit and see that the row is still
+          // ours, then the dot follows. PGlite always (it dies with this process); on
+          // PostgreSQL when this process may already count as dead elsewhere, and its
+          // row may have gone back in line.
+          const issued = w.issue(MARK_SENT, args);
+          writers.releaseWhen(w, issued);
+          if ((await issued).rowCount !== 1) throw new HandOverRefused('the row is no longer this process’s to send');
+          handedOver = true;
+          return;
+        }
+        // The fast way: the transport calls this right before the dot, in the same
+        // synchronous step. The mark is on the database server's socket before the dot is
+        // written, so a kill -9 cannot let the dot out without the mark.
+        reserved = w;
+        return () => {
+          reserved = null;
+          const issued = w.issue(MARK_SENT, args);
+          writers.releaseWhen(w, issued);
+          handedOver = true;
+          marked = issued.then(
+            (r) => r.rowCount === 1,
+            (e: unknown) => {
+              this.d.log.error({ err: e, campaignId }, 'newsletter: a hand-over mark failed');
+              return false;
+            },
+          );
+        };
+      };
       try {
-        await this.d.transport.send(message);
-        record({ subscriberId: row.subscriber_id, state: 'sent', error: null, bounce: null, email: row.email });
+        await this.d.transport.send(message, handOver);
+        progressed = true;
+        // A fast mark that did not take is written again the ordinary way.
+        if (marked && !(await marked)) record({ subscriberId: row.subscriber_id, state: 'sent', error: null, bounce: null, email: row.email });
       } catch (e) {
-        const err = e as Error & { responseCode?: number; command?: string; response?: string };
+        if (e instanceof HandOverRefused) throw e;
+        const err = e as Error & { responseCode?: number; response?: string; handedOver?: boolean };
         const detail = (err.response ?? err.message ?? 'error').slice(0, 500);
+        // The transport knows best whether the dot left (a server can hang up while the
+        // mark commits); an adapter that does not say has handed over iff the mark was made.
+        const complete = err.handedOver ?? handedOver;
         if (err.responseCode && err.responseCode >= 500) {
           record({ subscriberId: row.subscriber_id, state: 'failed', error: detail, bounce: 'hard', email: row.email });
         } else if (err.responseCode && err.responseCode >= 400) {
           record({ subscriberId: row.subscriber_id, state: 'failed', error: detail, bounce: 'soft', email: row.email });
-        } else if (err.command && BEFORE_DATA.has(err.command)) {
-          // The server never had the message: it goes back in line.
+        } else if (!complete) {
+          // The server never had the message complete: it goes back in line, and the job retries.
           record({ subscriberId: row.subscriber_id, state: 'pending', error: detail, bounce: null, email: row.email });
           throw e;
         } else {
-          record({ subscriberId: row.subscriber_id, state: 'unknown', error: detail, bounce: null, email: row.email });
+          // The server has the complete message; only its reply was lost.
+          progressed = true;
+          record({ subscriberId: row.subscriber_id, state: 'sent', error: `no reply after the complete message: ${detail}`.slice(0, 500), bounce: null, email: row.email });
         }
+      } finally {
+        if (reserved) writers.releaseWhen(reserved, Promise.resolve());
       }
     };
 
@@ -261,6 +392,19 @@ export class NewsletterSender {
     const inFlight = new Set<Promise<void>>();
     let failure: unknown = null;
     let result: RunResult = 'done';
+    // One mark connection per SMTP connection: a mark's connection is idle when its dot is due.
+    const writers = new MarkWriters(await Promise.all(Array.from({ length: Math.max(1, this.d.config.smtpConnections) }, () => db.orderedWriter())));
+    // The heartbeat runs on its own clock: a slow SMTP server must not make our rows look orphaned.
+    const beat = setInterval(
+      () =>
+        void (async () => {
+          await this.heartbeat(true);
+          if (!progressed) return;
+          progressed = false;
+          await db.query('update newsletter_campaigns set last_activity_at = now() where id = $1', [campaignId]);
+        })().catch((e: unknown) => this.d.log.warn({ err: e }, 'newsletter: heartbeat failed')),
+      this.beatEveryMs(),
+    );
     try {
       let checkedAt = 0;
       // Claims walk the ledger in subscriber order from where the last one ended, so no claim
@@ -329,7 +473,8 @@ export class NewsletterSender {
           await Promise.all(inFlight);
           await flush();
           await db.query(
-            `update newsletter_recipients set state = 'pending', claimed_by = null where campaign_id = $1 and state = 'sending' and claimed_by = $2`,
+            `update newsletter_recipients set state = 'pending', claimed_by = null
+             where campaign_id = $1 and state = 'sending' and claimed_by = $2`,
             [campaignId, this.instanceId],
           );
           throw failure;
@@ -340,6 +485,8 @@ export class NewsletterSender {
     } finally {
       await Promise.allSettled(inFlight);
       await flush().catch(() => {});
+      clearInterval(beat);
+      await writers.close();
     }
     if (result === 'done') {
       await this.resolveOrphans(campaignId);
