@@ -16,7 +16,7 @@ import { connect as tlsConnect } from 'node:tls';
  * server sends nothing during DATA, so the close is an orderly FIN after the data, not a
  * reset), so after a crash the ledger tells which messages the server has complete: the
  * record and the dot can only disagree if the process dies in the one synchronous step
- * between them. The message bytes are composed elsewhere (nodemailer's MailComposer); this
+ * between them. The message bytes are composed elsewhere (composeBulk in mime.ts); this
  * file only speaks SMTP.
  */
 
