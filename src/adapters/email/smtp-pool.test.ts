@@ -7,7 +7,7 @@ import { SmtpError, SmtpPool } from './smtp-pool.ts';
 
 /*
  * The bulk SMTP pool against a real SMTP server (smtp-server on 127.0.0.1), and against a
- * few scripted fake servers for what a well-behaved server never does (hang up after 354,
+ * few scripted servers for what a well-behaved server never does (hang up after 354,
  * hang up mid-body, never greet). The point of the pool is the hand-over hook right before
  * the final dot, so the hook's timing is checked from the server's side, and with a sending
  * process that is killed (SIGKILL) right before and right after the dot.
@@ -145,7 +145,7 @@ function pool(opts: ConstructorParameters<typeof SmtpPool>[0]) {
  * 250, and tells `onData` of DATA (chunk null; it must then answer 354 itself) and of each piece
  * of the body.
  */
-async function startFake(opts: {
+async function startScripted(opts: {
   greeting?: string | null;
   reply?: (command: string) => string | undefined;
   onData?: (socket: Socket, chunk: Buffer | null) => void;
@@ -156,7 +156,7 @@ async function startFake(opts: {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    if (opts.greeting !== null) socket.write(`${opts.greeting ?? '220 fake.test ready'}\r\n`);
+    if (opts.greeting !== null) socket.write(`${opts.greeting ?? '220 scripted.test ready'}\r\n`);
     let buffer = '';
     let inData = false;
     let tail = '';
@@ -184,7 +184,7 @@ async function startFake(opts: {
           if (opts.onData) opts.onData(socket, null);
           else socket.write('354 go ahead\r\n');
         } else if (verb === 'QUIT') socket.end('221 bye\r\n');
-        else socket.write(verb === 'EHLO' || verb === 'HELO' ? '250 fake.test\r\n' : '250 ok\r\n');
+        else socket.write(verb === 'EHLO' || verb === 'HELO' ? '250 scripted.test\r\n' : '250 ok\r\n');
       }
     });
   });
@@ -381,22 +381,22 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
   });
 
   it('closes instead of sending a body when a pipelining server answers DATA with 354 after refusing the recipient', async () => {
-    const fake = await startFake({
+    const scripted = await startScripted({
       reply: (line) => {
-        if (line.startsWith('EHLO')) return '250-fake.test\r\n250 PIPELINING';
+        if (line.startsWith('EHLO')) return '250-scripted.test\r\n250 PIPELINING';
         if (line.startsWith('RCPT') && line.includes('nobody')) return '550 no such user';
-        if (line === 'DATA' && fake.commands.at(-2)?.includes('nobody')) return '354 go ahead anyway';
+        if (line === 'DATA' && scripted.commands.at(-2)?.includes('nobody')) return '354 go ahead anyway';
         return undefined;
       },
     });
-    const p = pool({ url: fake.url, connections: 1 });
+    const p = pool({ url: scripted.url, connections: 1 });
     const e = await rejection(p.send({ ...env, to: 'nobody@example.org' }, message(1, 'MARK-1\r\n')));
     expect(e).toMatchObject({ command: 'RCPT TO', responseCode: 550, response: '550 no such user', handedOver: false });
     // Nothing after DATA: no body, no RSET (which would be taken for a line of the body).
-    expect(fake.commands.slice(1)).toEqual(['MAIL FROM:<bounces@aukio.test>', 'RCPT TO:<nobody@example.org>', 'DATA']);
+    expect(scripted.commands.slice(1)).toEqual(['MAIL FROM:<bounces@aukio.test>', 'RCPT TO:<nobody@example.org>', 'DATA']);
     // The next message goes over a new connection.
     expect(await p.send(env, message(2))).toEqual({ response: '250 queued' });
-    expect(fake.connections()).toBe(2);
+    expect(scripted.connections()).toBe(2);
   });
 
   it('reports a message refused at the final dot as handed over, and keeps the connection', async () => {
@@ -436,7 +436,7 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
   it('runs handOver only once the whole body has left the process, however slowly the server reads', async () => {
     let resumedAt = 0;
     let received = 0;
-    const fake = await startFake({
+    const scripted = await startScripted({
       onData: (socket, chunk) => {
         if (chunk === null) {
           socket.write('354 go ahead\r\n');
@@ -451,7 +451,7 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
         received += chunk.length;
       },
     });
-    const p = pool({ url: fake.url, connections: 1 });
+    const p = pool({ url: scripted.url, connections: 1 });
     // Far more than loopback socket buffers hold.
     const raw = Buffer.concat([message(1, ''), Buffer.alloc(12 * 2_800_000, 'abcdefghij\r\n')]);
     let calledAt = 0;
@@ -543,12 +543,12 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
   });
 
   it('fails with handedOver false when the server hangs up after 354, and does not call the hand-over function', async () => {
-    const fake = await startFake({
+    const scripted = await startScripted({
       onData: (socket, chunk) => {
         if (chunk === null) socket.end('354 go ahead\r\n');
       },
     });
-    const p = pool({ url: fake.url, connections: 1, timeoutMs: 2_000 });
+    const p = pool({ url: scripted.url, connections: 1, timeoutMs: 2_000 });
     let finished = false;
     const e = await rejection(
       p.send(env, message(1), async () => {
@@ -563,14 +563,14 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
   });
 
   it('fails with handedOver false when the server hangs up in the middle of the body', async () => {
-    const fake = await startFake({
+    const scripted = await startScripted({
       onData: (socket, chunk) => {
         if (chunk === null) socket.write('354 go ahead\r\n');
         // With unread data in its buffer the close is a reset.
         else socket.destroy();
       },
     });
-    const p = pool({ url: fake.url, connections: 1, timeoutMs: 2_000 });
+    const p = pool({ url: scripted.url, connections: 1, timeoutMs: 2_000 });
     // Far more than loopback socket buffers hold, so the pool is still writing when the reset comes.
     const big = Buffer.alloc(48 * 1024 * 1024, 'abcdefghij\r\n');
     let called = false;
@@ -599,15 +599,15 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
   });
 
   it('times out a server that never greets, reports a refusing greeting, and falls back to HELO', async () => {
-    const silent = await startFake({ greeting: null });
+    const silent = await startScripted({ greeting: null });
     const e1 = await rejection(pool({ url: silent.url, connections: 1, timeoutMs: 300 }).send(env, message(1)));
     expect(e1).toMatchObject({ command: 'GREETING', responseCode: undefined, handedOver: false });
 
-    const busy = await startFake({ greeting: '554 not now' });
+    const busy = await startScripted({ greeting: '554 not now' });
     const e2 = await rejection(pool({ url: busy.url, connections: 1 }).send(env, message(1)));
     expect(e2).toMatchObject({ command: 'GREETING', responseCode: 554, response: '554 not now' });
 
-    const old = await startFake({ reply: (line) => (line.startsWith('EHLO') ? '502 command not implemented' : undefined) });
+    const old = await startScripted({ reply: (line) => (line.startsWith('EHLO') ? '502 command not implemented' : undefined) });
     const p = pool({ url: old.url, connections: 1, name: 'sender.aukio.test' });
     expect(await p.send(env, message(1))).toEqual({ response: '250 queued' });
     await p.close();
