@@ -59,6 +59,11 @@ const schema = z
     SEED_DEMO: bool.optional(),
     /** Built-in development identity provider for residents. Defaults to true unless production. */
     DEV_IDP: bool.optional(),
+    /**
+     * Addresses tenant staff configure (Mastodon instance, webhook) may be http and point at
+     * loopback or private networks. Defaults to true unless production (see platform/outbound.ts).
+     */
+    OUTBOUND_ALLOW_PRIVATE: bool.optional(),
     /** Suomi.fi e-Identification (SAML 2.0). All optional; the Suomi.fi option shows only when set. */
     SAML_IDP_ENTRY_POINT: z.string().url().optional(),
     /** The IdP's signing certificate, PEM or bare base64 (\n escapes accepted). */
@@ -186,8 +191,9 @@ const schema = z
     }
   });
 
-export type Config = Omit<z.output<typeof schema>, 'COOKIE_SECURE' | 'SEED_DEMO' | 'DEV_IDP' | 'SESSION_SECRET'> & {
+export type Config = Omit<z.output<typeof schema>, 'COOKIE_SECURE' | 'SEED_DEMO' | 'DEV_IDP' | 'SESSION_SECRET' | 'OUTBOUND_ALLOW_PRIVATE'> & {
   COOKIE_SECURE: boolean;
+  OUTBOUND_ALLOW_PRIVATE: boolean;
   SEED_DEMO: boolean;
   DEV_IDP: boolean;
   SESSION_SECRET: string;
@@ -215,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     COOKIE_SECURE: c.COOKIE_SECURE ?? production,
     SEED_DEMO: c.SEED_DEMO ?? !production,
     DEV_IDP: c.DEV_IDP ?? !production,
+    OUTBOUND_ALLOW_PRIVATE: c.OUTBOUND_ALLOW_PRIVATE ?? !production,
     // Outside production a fixed development secret keeps sessions valid across restarts.
     SESSION_SECRET: c.SESSION_SECRET ?? 'aukio-development-secret-not-for-production-use',
   };

@@ -309,6 +309,7 @@ export async function createServices(config: Config, log: Logger, opts: { db?: D
     mediaList: services.mediaList,
     sessionSecret: config.SESSION_SECRET,
     publicUrl: config.PUBLIC_URL,
+    allowPrivateOutbound: config.OUTBOUND_ALLOW_PRIVATE,
   });
   services.signage = new SignageService({
     db,

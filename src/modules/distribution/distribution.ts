@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { composeStatus, MastodonClient } from '../../adapters/social/mastodon.ts';
 import type { EmailAdapter } from '../../adapters/email/email.ts';
@@ -16,6 +17,7 @@ import { AppError } from '../../platform/errors.ts';
 import { LANGUAGES, pick, type Lang, type Localized } from '../../platform/i18n.ts';
 import type { JobQueue } from '../../platform/jobs.ts';
 import type { Logger } from '../../platform/log.ts';
+import { assertPublicUrl, isPublicAddress, OutboundRefused } from '../../platform/outbound.ts';
 import { isUuid, parse } from '../../platform/validation.ts';
 import { tenantOrigin, type MediaListService } from './contacts.ts';
 import { helsinkiParts, htmlToMailText, mailText } from './mail-texts.ts';
@@ -92,10 +94,11 @@ export const channelSettingsInput = z.strictObject({
 export type ChannelSettingsInput = z.input<typeof channelSettingsInput>;
 
 /**
- * Channel URLs: https, or http to a loopback address (a local test server or relay).
- * null when unusable.
+ * Channel URLs: https; with allowPrivate also http to a loopback address (a local test
+ * server or relay); without it a literal address must be public (names are checked when
+ * they are called, see platform/outbound.ts). null when unusable.
  */
-export function channelUrl(value: string): string | null {
+export function channelUrl(value: string, allowPrivate: boolean): string | null {
   let u: URL;
   try {
     u = new URL(value);
@@ -103,8 +106,13 @@ export function channelUrl(value: string): string | null {
     return null;
   }
   if (u.username || u.password || u.hash) return null;
-  const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return null;
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (allowPrivate) {
+    const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return null;
+  } else {
+    if (u.protocol !== 'https:' || host === 'localhost' || (isIP(host) && !isPublicAddress(host))) return null;
+  }
   return u.toString().replace(/\/$/, '');
 }
 
@@ -125,6 +133,8 @@ export interface DistributionDeps {
   mediaList: MediaListService;
   sessionSecret: string;
   publicUrl?: string;
+  /** OUTBOUND_ALLOW_PRIVATE: channel URLs may be http and private (development, tests). */
+  allowPrivateOutbound?: boolean;
   /** Mastodon media processing: how long to wait and how often to ask. */
   mastodonMediaWaitMs?: number;
   mastodonPollMs?: number;
@@ -304,6 +314,7 @@ export class DistributionService {
     if (!s || s.mastodon_url !== row.target) throw new DeliveryFailure('channel_changed', true);
     const token = s.mastodon_token_sealed ? this.box.open(s.mastodon_token_sealed, `distribution:mastodon:${item.tenantId}`) : null;
     if (!token) throw new DeliveryFailure('token_missing', true);
+    await this.checkOutbound(row.target);
     const lang: Lang = item.languages.includes(s.mastodon_language) ? s.mastodon_language : (item.languages[0] ?? s.mastodon_language);
     const { origin } = await tenantOrigin(this.d.tenancy, this.d.publicUrl, item.tenantId, this.d.db);
     const client = new MastodonClient({ url: row.target, token, mediaWaitMs: this.d.mastodonMediaWaitMs, pollIntervalMs: this.d.mastodonPollMs });
@@ -356,8 +367,23 @@ export class DistributionService {
     return { externalId: String(status), externalUrl: null };
   }
 
+  private get allowPrivate() {
+    return this.d.allowPrivateOutbound ?? false;
+  }
+
+  /** A channel address that is not public fails for good (see platform/outbound.ts). */
+  private async checkOutbound(url: string) {
+    try {
+      await assertPublicUrl(url, this.allowPrivate);
+    } catch (e) {
+      if (e instanceof OutboundRefused) throw new DeliveryFailure(`address_not_public: ${e.message}`, true);
+      throw e;
+    }
+  }
+
   /** One signed POST; resolves with the 2xx status, throws otherwise. */
   private async post(url: string, secret: string, event: string, deliveryId: string, body: string): Promise<number> {
+    await this.checkOutbound(url);
     const timestamp = String(Math.floor(this.d.clock.now().getTime() / 1000));
     let res: Response;
     try {
@@ -430,7 +456,7 @@ export class DistributionService {
       const normalizeUrl = (name: string, v: string | undefined, stored: string | null): string | null => {
         if (v === undefined) return stored;
         if (v === '') return null;
-        const u = channelUrl(v);
+        const u = channelUrl(v, this.allowPrivate);
         if (!u) fields[name] = 'invalid_url';
         return u;
       };
@@ -518,6 +544,7 @@ export class DistributionService {
       const token = s?.mastodon_token_sealed ? this.box.open(s.mastodon_token_sealed, `distribution:mastodon:${tenantId}`) : null;
       if (!s?.mastodon_url || !token) throw new AppError('validation_failed', 400, { fields: { mastodonToken: 'required' } });
       try {
+        await this.checkOutbound(s.mastodon_url);
         const account = await new MastodonClient({ url: s.mastodon_url, token, timeoutMs: 10_000 }).verifyCredentials();
         result = { ok: true, account: account.acct || account.username };
       } catch (e) {
