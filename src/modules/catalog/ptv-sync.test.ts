@@ -71,4 +71,12 @@ describe('fetchPtvDocument', () => {
     const refused = await failure(fetchPtvDocument(`http://127.0.0.1:${port}/x`, { timeoutMs: 1000, maxBytes: 100 }));
     expect(refused).toEqual({ reason: 'could not reach the PTV URL (ECONNREFUSED)', retry: true });
   });
+
+  it('publicOnly (production) refuses the installation’s own network before any request', async () => {
+    const local = await failure(fetchPtvDocument(base + '/ok', { timeoutMs: 1000, maxBytes: 2000, publicOnly: true }));
+    expect(local.retry).toBe(false);
+    expect(local.reason).toMatch(/^the PTV URL is not allowed: /);
+    const metadata = await failure(fetchPtvDocument('https://169.254.169.254/latest', { timeoutMs: 1000, maxBytes: 2000, publicOnly: true }));
+    expect(metadata.reason).toBe('the PTV URL is not allowed: the host 169.254.169.254 is not a public address');
+  });
 });

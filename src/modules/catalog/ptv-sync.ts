@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../../platform/db.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
+import { assertPublicUrl, OutboundRefused } from '../../platform/outbound.ts';
 import { parse } from '../../platform/validation.ts';
 import type { Services } from '../../server/services.ts';
 import type { Actor } from '../identity/actor.ts';
@@ -88,13 +89,25 @@ export class PtvFetchError extends Error {
   }
 }
 
-/** GETs the document with a timeout and a size cap, and parses it as JSON. */
-export async function fetchPtvDocument(url: string, opts: { timeoutMs: number; maxBytes: number }): Promise<unknown> {
+/**
+ * GETs the document with a timeout and a size cap, and parses it as JSON. publicOnly (the
+ * production default, OUTBOUND_ALLOW_PRIVATE off): the URL a tenant admin typed must be
+ * https to a public address and no redirect is followed (see platform/outbound.ts).
+ */
+export async function fetchPtvDocument(url: string, opts: { timeoutMs: number; maxBytes: number; publicOnly?: boolean }): Promise<unknown> {
+  if (opts.publicOnly) {
+    try {
+      await assertPublicUrl(url, false);
+    } catch (e) {
+      if (e instanceof OutboundRefused) throw new PtvFetchError(`the PTV URL is not allowed: ${e.message}`, false);
+      throw e;
+    }
+  }
   let res: Response;
   const signal = AbortSignal.timeout(opts.timeoutMs);
   const timedOut = () => new PtvFetchError(`no answer from the PTV URL within ${opts.timeoutMs >= 1000 ? `${Math.round(opts.timeoutMs / 1000)} s` : `${opts.timeoutMs} ms`}`, true);
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(url, { signal, headers: { accept: 'application/json' }, redirect: opts.publicOnly ? 'error' : 'follow' });
   } catch (e) {
     if (signal.aborted) throw timedOut();
     const cause = (e as { cause?: { code?: string } }).cause?.code;
@@ -149,6 +162,7 @@ export async function runPtvSync(services: Services, tenantId: string, opts: { m
     document = await fetchPtvDocument(settings.url, {
       timeoutMs: services.config.PTV_SYNC_TIMEOUT_SECONDS * 1000,
       maxBytes: services.config.CATALOG_IMPORT_MAX_BYTES,
+      publicOnly: !services.config.OUTBOUND_ALLOW_PRIVATE,
     });
   } catch (e) {
     if (!(e instanceof PtvFetchError)) throw e;
