@@ -258,6 +258,8 @@ for (const engine of engines()) {
       // 24 messages at 8/s take about three seconds (the first goes at once).
       expect(elapsed).toBeGreaterThan(2.5);
       expect(elapsed).toBeLessThan(15);
+      // `sent` is written with the final dot: the sink may still be reading the last one.
+      await waitUntil(async () => sink.messages.filter((m) => /^throttle\d+@/.test(m.envelopeTo[0])).length >= 24);
       for (let i = 1; i <= 24; i++) expect(to(`throttle${i}@example.org`)).toHaveLength(1);
       expect(to('throttlesv1@example.org')).toHaveLength(0);
       await waitUntil(async () => (await app.services.db.query<{ state: string }>('select state from newsletter_campaigns where id = $1', [id])).rows[0].state === 'done');
@@ -416,6 +418,7 @@ for (const engine of engines()) {
       const id = await createCampaign({ segmentTopics: ['liikenne'], segmentLanguages: ['en'], subject_en: 'Letter', intro_en: 'Hello!', rate: '0' });
       await editor.post(`/fi/staff/newsletters/${id}`, { intent: 'send' });
       await waitUntil(async () => (await report(id)).remaining === 0);
+      await waitUntil(async () => sink.messages.filter((m) => /^report\d+@/.test(m.envelopeTo[0])).length >= 3);
       const mails = sink.messages.filter((m) => /^report\d+@/.test(m.envelopeTo[0]));
       expect(mails).toHaveLength(3);
       for (const m of mails) expect(m.parsed.html).not.toContain('newsletter-open');
