@@ -131,7 +131,7 @@ describeE2E('distribution: press subscription, media list, channels, deliveries'
     await page.getByRole('button', { name: 'Tallenna asetukset' }).click();
     await page.waitForLoadState('load');
     await expectAccessible(page);
-    expect(await page.getByText('Anna https-osoite').count()).toBe(1);
+    expect(await page.getByText('Anna julkisen palvelimen https-osoite.').count()).toBe(1);
     await page.getByLabel('Käytössä').first().check();
     await page.getByLabel('Palvelimen osoite').fill(masto.url);
     await page.getByLabel('Käyttöoikeustunnus (access token)').fill(masto.token);
