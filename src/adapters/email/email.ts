@@ -61,6 +61,13 @@ export function attachmentBytes(m: Pick<EmailMessage, 'attachments'>): number {
   return (m.attachments ?? []).reduce((n, a) => n + Math.floor((a.contentBase64.replace(/=+$/, '').length * 3) / 4), 0);
 }
 
+/** A mailbox as name and address; a string may be "Name <address>" or a bare address. */
+export function parseMailbox(a: MailAddress): { name: string; address: string } {
+  if (typeof a !== 'string') return a;
+  const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(a);
+  return m ? { name: m[1].replace(/^"(.*)"$/, '$1'), address: m[2] } : { name: '', address: a.trim() };
+}
+
 export function formatAddress(a: MailAddress): string {
   if (typeof a === 'string') return a;
   const name = a.name.replace(/[\r\n]+/g, ' ').trim();

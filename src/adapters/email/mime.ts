@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp/index.js';
-import type { EmailMessage, MailAddress } from './email.ts';
+import { formatAddress, parseMailbox, type EmailMessage, type MailAddress } from './email.ts';
 
 /**
  * The MIME message of bulk mail: text, optionally an HTML alternative, and headers; no
@@ -55,17 +55,11 @@ function part(type: string, content: string) {
   };
 }
 
-/** "Name <address>" with the name quoted or encoded as RFC 5322 and 2047 ask. */
+/** "Name <address>" with a non-ASCII name as encoded words (formatAddress quotes the rest). */
 function mailbox(a: MailAddress): string {
-  if (typeof a === 'string') {
-    const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(a);
-    if (!m) return a.replace(/[\r\n]+/g, ' ').trim();
-    a = { name: m[1].replace(/^"(.*)"$/, '$1'), address: m[2] };
-  }
-  const name = a.name.replace(/[\r\n]+/g, ' ').trim();
-  const address = a.address.replace(/[\r\n<>]+/g, '');
-  if (!name) return address;
+  const { name, address } = parseMailbox(a);
+  const clean = { name: name.replace(/[\r\n]+/g, ' ').trim(), address: address.replace(/[\r\n<>]+/g, '') };
   // The whole name as encoded words: a comma left outside them would split the address.
-  if (/[^\x20-\x7e]/.test(name)) return `${encodeWord(name, 'Q', 52)} <${address}>`;
-  return `${/^[\w !#$%&'*+/=?^`{|}~-]+$/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`} <${address}>`;
+  if (/[^\x20-\x7e]/.test(clean.name)) return `${encodeWord(clean.name, 'Q', 52)} <${clean.address}>`;
+  return formatAddress(clean);
 }

@@ -607,7 +607,7 @@ describe('SmtpPool', { timeout: 10_000 }, () => {
     const e2 = await rejection(pool({ url: busy.url, connections: 1 }).send(env, message(1)));
     expect(e2).toMatchObject({ command: 'GREETING', responseCode: 554, response: '554 not now' });
 
-    const old = await startScripted({ reply: (line) => (line.startsWith('EHLO') ? '502 command not implemented' : undefined) });
+    const old = await startScripted({ reply: (line) => (line.startsWith('EHLO') ? '502 5.5.1 EHLO is not supported here' : undefined) });
     const p = pool({ url: old.url, connections: 1, name: 'sender.aukio.test' });
     expect(await p.send(env, message(1))).toEqual({ response: '250 queued' });
     await p.close();

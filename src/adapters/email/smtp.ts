@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Db } from '../../platform/db.ts';
-import { outboxHeaders, type EmailAdapter, type EmailMessage, type HandOver, type MailAddress } from './email.ts';
+import { outboxHeaders, parseMailbox, type EmailAdapter, type EmailMessage, type HandOver, type MailAddress } from './email.ts';
 import { composeBulk } from './mime.ts';
 import { SmtpPool } from './smtp-pool.ts';
 
@@ -35,7 +35,7 @@ export class SmtpEmailAdapter implements EmailAdapter {
 
   async send(m: EmailMessage, handOver?: HandOver) {
     if (this.pool) {
-      const from = addressOf(m.from ?? this.from);
+      const from = parseMailbox(m.from ?? this.from).address;
       const messageId = m.messageId ?? `<${randomUUID()}@${from.split('@')[1] ?? 'aukio.localhost'}>`;
       await this.pool.send({ from: m.envelopeFrom ?? from, to: m.to }, composeBulk({ ...m, messageId }, this.from), handOver);
       return { messageId };
@@ -77,10 +77,4 @@ export class SmtpEmailAdapter implements EmailAdapter {
 
 function toNodemailer(a: MailAddress) {
   return typeof a === 'string' ? a : { name: a.name, address: a.address };
-}
-
-/** The bare address of a mailbox ("Name <a@b>" → a@b), for the SMTP envelope. */
-function addressOf(a: MailAddress): string {
-  if (typeof a !== 'string') return a.address;
-  return /<([^<>]+)>\s*$/.exec(a)?.[1] ?? a.trim();
 }

@@ -92,7 +92,6 @@ class MarkWriters {
 
 export class NewsletterSender {
   readonly instanceId = randomUUID();
-  private lastBeat = 0;
   /** When the last heartbeat that reached the database was sent (Date.now()). */
   private lastBeatOk = 0;
   private stopped = false;
@@ -130,11 +129,9 @@ export class NewsletterSender {
     return (this.opts.orphanAfterSeconds ?? 15) * 1000;
   }
 
-  private async heartbeat(force = false) {
+  private async heartbeat() {
     if (this.crashed) return;
-    if (!force && Date.now() - this.lastBeat < this.beatEveryMs()) return;
     const sentAt = Date.now();
-    this.lastBeat = sentAt;
     await this.d.db.query(
       `insert into newsletter_sender_instances (instance_id, seen_at) values ($1, now())
        on conflict (instance_id) do update set seen_at = now()`,
@@ -174,7 +171,7 @@ export class NewsletterSender {
   /** Sends the campaign's pending rows until none are left, it is paused, or maxRunMs passes. */
   async run(campaignId: string): Promise<RunResult> {
     const db = this.d.db;
-    await this.heartbeat(true);
+    await this.heartbeat();
     await this.resolveOrphans(campaignId);
     const c = (
       await db.query<{
@@ -398,7 +395,7 @@ export class NewsletterSender {
     const beat = setInterval(
       () =>
         void (async () => {
-          await this.heartbeat(true);
+          await this.heartbeat();
           if (!progressed) return;
           progressed = false;
           await db.query('update newsletter_campaigns set last_activity_at = now() where id = $1', [campaignId]);
